@@ -1,0 +1,110 @@
+// `flowwatch consume`: runs one member of the group until stopped, or until caught up if asked.
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type Config,
+  connectAdmin,
+  connectRedis,
+  createKafka,
+  createRedis,
+  deadLetterTopic,
+  ensureTopics,
+  isCaughtUp,
+  type Logger,
+  onStopSignals,
+  stateProgress,
+} from '../common/index.ts';
+import { StatusBoard } from './status-board.ts';
+import { WebServerCounter } from './webserver-counter.ts';
+
+export interface ConsumeCommandOptions {
+  readonly exitWhenCaughtUp: boolean;
+  readonly sessionTimeoutMs: number;
+  readonly partitionsConcurrently: number;
+  readonly statusIntervalMs: number;
+  readonly top: number;
+  readonly terminal: boolean;
+}
+
+const CAUGHT_UP_POLL_MS = 500;
+
+export async function runConsume(config: Config, log: Logger, options: ConsumeCommandOptions): Promise<void> {
+  const kafka = createKafka(config, log, 'flowwatch-consumer');
+  // Commands wait through Redis outages (the counter retries them) instead of failing after one try.
+  const redis = await connectRedis(createRedis(config, { maxRetriesPerRequest: 1 }), config);
+  const admin = await connectAdmin(kafka, config);
+  // A member may start before any producer: the topics it reads must exist to subscribe.
+  await ensureTopics(admin, config.topic);
+  const counter = new WebServerCounter(
+    kafka,
+    redis,
+    {
+      topic: config.topic,
+      group: config.group,
+      keyPrefix: config.keyPrefix,
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      partitionsConcurrently: options.partitionsConcurrently,
+    },
+    log.child({ component: 'consumer' }),
+  );
+  const board = new StatusBoard(
+    redis,
+    admin,
+    {
+      topic: config.topic,
+      keyPrefix: config.keyPrefix,
+      top: options.top,
+      intervalMs: options.statusIntervalMs,
+      terminal: options.terminal,
+      flowsCounted: () => counter.stats.flowsApplied,
+    },
+    log.child({ component: 'status' }),
+  );
+  const stop = onStopSignals(log);
+  try {
+    await counter.start();
+    if (options.statusIntervalMs > 0) board.start();
+    const topics = [config.topic, deadLetterTopic(config.topic)];
+    const caughtUp = options.exitWhenCaughtUp
+      ? waitUntilCaughtUp(admin, redis, config.keyPrefix, topics, stop.signal)
+      : new Promise<void>(() => {});
+    const stopped = new Promise<void>((resolve) =>
+      stop.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    await Promise.race([caughtUp, stopped, counter.failed()]);
+    if (!stop.signal.aborted && options.exitWhenCaughtUp)
+      log.info('caught up: every partition is applied up to its end');
+  } finally {
+    board.stop();
+    stop.dispose();
+    await counter.stop();
+    await admin.disconnect();
+    redis.disconnect();
+  }
+  const { stats } = counter;
+  log.info(
+    {
+      flowsApplied: stats.flowsApplied,
+      batchesApplied: stats.batchesApplied,
+      batchesRefused: stats.batchesRefused,
+      undecodable: stats.undecodable,
+    },
+    'consumer stopped',
+  );
+}
+
+async function waitUntilCaughtUp(
+  admin: Parameters<typeof stateProgress>[0],
+  redis: Parameters<typeof stateProgress>[1],
+  prefix: string,
+  topics: string[],
+  signal: AbortSignal,
+): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      if (isCaughtUp(await stateProgress(admin, redis, prefix, topics))) return;
+    } catch {
+      // Broker or Redis away for a moment: the counter rides it out; ask again later.
+    }
+    await sleep(CAUGHT_UP_POLL_MS);
+  }
+}

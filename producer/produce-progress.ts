@@ -1,0 +1,83 @@
+// Shows a produce run as it goes: a live line on a terminal, a structured log line every few seconds otherwise.
+import cliProgress from 'cli-progress';
+import type { FlowInput, Logger } from '../common/index.ts';
+import type { ProduceSummary } from './produce-summary.ts';
+
+const TERMINAL_REFRESH_MS = 250;
+const LOG_INTERVAL_MS = 5000;
+
+export class ProduceProgress {
+  private readonly input: FlowInput;
+  private readonly summary: ProduceSummary;
+  private readonly log: Logger;
+  private readonly bar: cliProgress.SingleBar | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastFlows = 0;
+  private lastAt = performance.now();
+  private rate = 0;
+
+  constructor(input: FlowInput, summary: ProduceSummary, log: Logger, terminal: boolean) {
+    this.input = input;
+    this.summary = summary;
+    this.log = log;
+    if (terminal) {
+      const share = input.sizeBytes === undefined ? '' : '{bar} {percentage}% | ';
+      this.bar = new cliProgress.SingleBar(
+        {
+          format: `${share}{lines} lines | {published} flows | {rate} flows/s | {invalid} invalid`,
+          stream: process.stderr,
+          hideCursor: true,
+          clearOnComplete: true,
+          barsize: 24,
+          fps: 1000 / TERMINAL_REFRESH_MS,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+    }
+  }
+
+  start(): void {
+    this.bar?.start(this.input.sizeBytes ?? 1, 0, this.payload());
+    this.timer = setInterval(() => this.tick(), this.bar === undefined ? LOG_INTERVAL_MS : TERMINAL_REFRESH_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.bar?.stop();
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    const seconds = (now - this.lastAt) / 1000;
+    this.rate = seconds > 0 ? (this.summary.flowsPublished - this.lastFlows) / seconds : 0;
+    this.lastFlows = this.summary.flowsPublished;
+    this.lastAt = now;
+    if (this.bar !== undefined) {
+      this.bar.update(this.input.sizeBytes === undefined ? 0 : this.input.bytesRead(), this.payload());
+      return;
+    }
+    this.log.info(
+      {
+        linesRead: this.summary.linesRead,
+        flowsPublished: this.summary.flowsPublished,
+        invalidLines: this.summary.invalidLines,
+        flowsPerSecond: Math.round(this.rate),
+        bytesRead: this.input.bytesRead(),
+        sizeBytes: this.input.sizeBytes,
+      },
+      'producing',
+    );
+  }
+
+  private payload(): Record<string, string> {
+    const n = (value: number) => value.toLocaleString('en-US');
+    return {
+      lines: n(this.summary.linesRead),
+      published: n(this.summary.flowsPublished),
+      rate: n(Math.round(this.rate)),
+      invalid: n(this.summary.invalidLines),
+    };
+  }
+}

@@ -1,0 +1,43 @@
+// The batch answer, straight from the file: web requests per device and the totals. It shares the
+// parser and validity rule with the stream side and nothing else, so a consumer bug cannot hide here.
+import { Field, type FlowInput, FlowScanner, isWebRequest } from '../common/index.ts';
+
+export interface BatchCounts {
+  readonly devices: Map<string, number>;
+  flows: number;
+  webRequests: number;
+  invalidLines: number;
+  skippedLines: number;
+  lines: number;
+}
+
+export async function countFromInput(input: FlowInput): Promise<BatchCounts> {
+  const counts: BatchCounts = {
+    devices: new Map(),
+    flows: 0,
+    webRequests: 0,
+    invalidLines: 0,
+    skippedLines: 0,
+    lines: 0,
+  };
+  const scanner = new FlowScanner({
+    flow: (fields) => {
+      counts.flows++;
+      if (isWebRequest(fields)) {
+        counts.webRequests++;
+        const device = fields[Field.DstDevice] as string;
+        counts.devices.set(device, (counts.devices.get(device) ?? 0) + 1);
+      }
+    },
+    invalid: () => {
+      counts.invalidLines++;
+    },
+    skipped: () => {
+      counts.skippedLines++;
+    },
+  });
+  for await (const chunk of input.chunks()) scanner.push(chunk);
+  scanner.end();
+  counts.lines = scanner.counts.lines;
+  return counts;
+}
