@@ -50,7 +50,10 @@ start() {
   fi
   need java "install a Java 17+ runtime (Debian: apt-get install -y openjdk-17-jre-headless)"
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    die "port $port is taken by another process; set KAFKA_PORT to a free port or stop it"
+    # Something of someone else's listens there: use it if it is a broker (the readiness check
+    # tells), and leave it alone at infra:down.
+    echo "flowwatch infra: port $port already answers; using the broker there (not started here, not stopped by infra:down)"
+    return
   fi
   jars
   mkdir -p "$home/data"
