@@ -16,8 +16,12 @@ import {
 import { runConsume } from '../consumer/index.ts';
 import { runProduce } from '../producer/index.ts';
 import { runVerify } from '../verify/index.ts';
+import { runWalkthrough } from '../walkthrough/index.ts';
 
 export const SAMPLE_FILE = fileURLToPath(new URL('../data/sample-flows.csv.gz', import.meta.url));
+
+/** The walkthrough's default pace: the sample streams for a few seconds, long enough to watch. */
+const DEFAULT_WALKTHROUGH_RATE = 25_000;
 
 /** Exit code when a command could not do its job (bad input, nothing answering). */
 const EXIT_FAILED = 2;
@@ -182,6 +186,60 @@ export function buildProgram(): Command {
         redis.disconnect();
       }
     });
+
+  program
+    .command('walkthrough')
+    .description(
+      'the whole walkthrough (npm start): start Kafka/Redis if needed, reset a fresh run, stream the file through N consumers while showing the ranking, then run the batch check; exit 0 iff stream and batch agree',
+    )
+    .argument('[file]', 'flow file (plain or gzip), e.g. a real LANL day', SAMPLE_FILE)
+    .option('--consumers <n>', 'members of the consumer group', integer(1), 2)
+    .option('--partitions <n>', 'partitions of the fresh topic', integer(1), 4)
+    .addOption(
+      new Option('--rate <n>', 'publish n flows per second (default: 25000, a few seconds for the sample)')
+        .argParser(positiveNumber)
+        .conflicts(['speedup', 'maxSpeed']),
+    )
+    .addOption(
+      new Option('--speedup <x>', 'replay by event time, x times faster than real time (3600: an hour a second)')
+        .argParser(positiveNumber)
+        .conflicts('maxSpeed'),
+    )
+    .option('--max-speed', 'publish as fast as the broker takes it')
+    .option('-n, --top <n>', 'rows of the live ranking', integer(1), 10)
+    .option('--min-count <k>', 'devices with at least k web requests count as likely web servers', integer(1), 10)
+    .action(
+      async (
+        file: string,
+        flags: {
+          consumers: number;
+          partitions: number;
+          rate?: number;
+          speedup?: number;
+          maxSpeed?: boolean;
+          top: number;
+          minCount: number;
+        },
+      ) => {
+        const config = configFrom(program);
+        const pace = flags.maxSpeed
+          ? undefined
+          : flags.speedup !== undefined
+            ? { speedup: flags.speedup }
+            : { rate: flags.rate ?? DEFAULT_WALKTHROUGH_RATE };
+        process.exitCode = await runWalkthrough(config, createLogger(config.logLevel), {
+          file,
+          consumers: flags.consumers,
+          partitions: flags.partitions,
+          pace,
+          top: flags.top,
+          minCount: flags.minCount,
+          terminal: process.stdout.isTTY === true,
+          refreshMs: 250,
+          catchUpTimeoutMs: 120_000,
+        });
+      },
+    );
 
   return program;
 }

@@ -1,0 +1,34 @@
+// Resets what a walkthrough run uses, so it can run again and again: the topic and its dead-letter
+// topic, the consumer group's offsets, and the Redis keys under the prefix.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { Admin } from 'kafkajs';
+import { allStateKeys, deadLetterTopic, ensureTopics } from '../common/index.ts';
+
+const RECREATE_TIMEOUT_MS = 30_000;
+
+export async function resetRun(
+  admin: Admin,
+  redis: Redis,
+  names: { topic: string; group: string; keyPrefix: string; partitions: number },
+): Promise<void> {
+  const topics = [names.topic, deadLetterTopic(names.topic)];
+  const existing = new Set(await admin.listTopics());
+  const present = topics.filter((topic) => existing.has(topic));
+  if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: RECREATE_TIMEOUT_MS });
+  await admin.deleteGroups([names.group]).catch(() => undefined);
+  await redis.del(...allStateKeys(names.keyPrefix));
+  // A deleted topic lingers for a moment in the broker's metadata: retry the creation until it takes.
+  const deadline = Date.now() + RECREATE_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await ensureTopics(admin, names.topic, names.partitions);
+      const offsets = await admin.fetchTopicOffsets(names.topic);
+      if (offsets.length === names.partitions && offsets.every((p) => p.high === '0')) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${names.topic} could not be recreated`);
+    await sleep(300);
+  }
+}

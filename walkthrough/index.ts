@@ -1,0 +1,2 @@
+// `npm start`: the walkthrough, end to end.
+export { runWalkthrough, type WalkthroughOptions } from './walkthrough.ts';

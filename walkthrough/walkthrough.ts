@@ -1,0 +1,163 @@
+// `npm start`: the whole walkthrough on the bundled sample. Makes sure Kafka and Redis answer, resets
+// a fresh run, starts the consumer group and the producer, shows the ranking growing, waits until
+// the state has caught up, and ends with the batch check.
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type Config,
+  connectAdmin,
+  connectRedis,
+  createKafka,
+  createRedis,
+  deadLetterTopic,
+  ErrorCode,
+  FlowwatchError,
+  isCaughtUp,
+  type Logger,
+  onStopSignals,
+  stateProgress,
+} from '../common/index.ts';
+import type { Pace } from '../producer/index.ts';
+import { formatReport, verify } from '../verify/index.ts';
+import { resetRun } from './fresh-run.ts';
+import { ensureInfra } from './infra-guard.ts';
+import { FlowwatchProcess } from './pipeline-processes.ts';
+import { RankingDisplay } from './ranking-display.ts';
+
+export interface WalkthroughOptions {
+  readonly file: string;
+  readonly consumers: number;
+  readonly partitions: number;
+  /** Replay pace; undefined = as fast as the broker takes it. */
+  readonly pace: Pace | undefined;
+  readonly top: number;
+  readonly minCount: number;
+  readonly terminal: boolean;
+  readonly refreshMs: number;
+  /** How long to wait for the consumers to catch up once the producer is done. */
+  readonly catchUpTimeoutMs: number;
+}
+
+export async function runWalkthrough(config: Config, log: Logger, options: WalkthroughOptions): Promise<number> {
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const infra = await ensureInfra(config, say);
+  const stop = onStopSignals(log);
+  const processes: FlowwatchProcess[] = [];
+  const redis = createRedis(config);
+  let admin: Awaited<ReturnType<typeof connectAdmin>> | undefined;
+  try {
+    await connectRedis(redis, config);
+    admin = await connectAdmin(createKafka(config, log, 'flowwatch-walkthrough'), config);
+    say(
+      `fresh run: topic ${config.topic} (${options.partitions} partitions), group ${config.group}, Redis keys ${config.keyPrefix}:*`,
+    );
+    await resetRun(admin, redis, {
+      topic: config.topic,
+      group: config.group,
+      keyPrefix: config.keyPrefix,
+      partitions: options.partitions,
+    });
+
+    const env = {
+      KAFKA_BROKERS: config.kafkaBrokers.join(','),
+      REDIS_URL: config.redisUrl,
+      FLOWWATCH_TOPIC: config.topic,
+      FLOWWATCH_GROUP: config.group,
+      FLOWWATCH_KEY_PREFIX: config.keyPrefix,
+      LOG_LEVEL: 'warn',
+    };
+    for (let i = 1; i <= options.consumers; i++) {
+      processes.push(
+        new FlowwatchProcess(
+          `consumer ${i}`,
+          ['consume', '--status-interval-ms', '0', '--session-timeout-ms', '6000'],
+          env,
+        ),
+      );
+    }
+    const paceArgs =
+      options.pace === undefined
+        ? []
+        : 'rate' in options.pace
+          ? ['--rate', String(options.pace.rate)]
+          : ['--speedup', String(options.pace.speedup)];
+    const producer = new FlowwatchProcess(
+      'producer',
+      ['produce', options.file, '--json', '--no-progress', ...paceArgs],
+      env,
+    );
+    processes.push(producer);
+    say(
+      `streaming ${options.file} with ${options.consumers} consumers${paceArgs.length > 0 ? ` (${paceArgs.join(' ')})` : ''}...`,
+    );
+
+    const topics = [config.topic, deadLetterTopic(config.topic)];
+    const display = new RankingDisplay(redis, config.keyPrefix, config.topic, options);
+    const started = performance.now();
+    let producerDoneAt: number | undefined;
+    for (;;) {
+      if (stop.signal.aborted)
+        throw new FlowwatchError(ErrorCode.INTERRUPTED, 'interrupted: consumers and producer stopped');
+      const progress = await stateProgress(admin, redis, config.keyPrefix, topics).catch(() => undefined);
+      await display.draw(progress);
+      if (producer.code !== undefined && producer.code !== 0) {
+        throw new FlowwatchError(
+          ErrorCode.INFRA_FAILED,
+          `the producer failed (exit ${producer.code}):\n${producer.lastLogLines.join('\n')}`,
+        );
+      }
+      const dead = processes.find((p) => p !== producer && p.exitedEarly);
+      if (dead !== undefined) {
+        throw new FlowwatchError(
+          ErrorCode.INFRA_FAILED,
+          `${dead.name} stopped unexpectedly:\n${dead.lastLogLines.join('\n')}`,
+        );
+      }
+      if (producer.code === 0) {
+        if (progress !== undefined && isCaughtUp(progress)) break;
+        producerDoneAt ??= performance.now();
+        if (performance.now() - producerDoneAt > options.catchUpTimeoutMs) {
+          throw new FlowwatchError(
+            ErrorCode.STATE_INCOMPLETE,
+            `the consumers did not catch up within ${options.catchUpTimeoutMs / 1000} s`,
+          );
+        }
+      }
+      await sleep(options.refreshMs, undefined, { signal: stop.signal }).catch(() => undefined);
+    }
+    display.done();
+    const streamedSeconds = (performance.now() - started) / 1000;
+    await Promise.all(processes.map((p) => p.stop()));
+    processes.length = 0;
+    say(`streamed and counted in ${streamedSeconds.toFixed(1)} s; ${summariseProducer(producer.output)}`);
+    say('batch check: recounting the file and comparing with Redis...');
+    const report = await verify(config, log, {
+      file: options.file,
+      partial: false,
+      json: false,
+      minCount: options.minCount,
+    });
+    say(formatReport(report, options.minCount));
+    say(`read the state yourself: redis-cli ZREVRANGE ${config.keyPrefix}:webservers 0 9 WITHSCORES`);
+    return report.identical ? 0 : 1;
+  } finally {
+    stop.dispose();
+    await Promise.all(processes.map((p) => p.stop()));
+    await admin?.disconnect();
+    redis.disconnect();
+    infra.release();
+  }
+}
+
+function summariseProducer(output: string): string {
+  try {
+    const summary = JSON.parse(output.trim().split('\n').pop() ?? '{}') as {
+      flowsPublished?: number;
+      invalidLines?: number;
+      flowsPerSecond?: number;
+    };
+    const n = (value: number | undefined) => (value ?? 0).toLocaleString('en-US');
+    return `producer: ${n(summary.flowsPublished)} flows published, ${n(summary.invalidLines)} invalid lines, ${n(Math.round(summary.flowsPerSecond ?? 0))} flows/s`;
+  } catch {
+    return 'producer finished';
+  }
+}
