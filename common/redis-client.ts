@@ -9,13 +9,17 @@ export interface RedisOptions {
 }
 
 export function createRedis(config: Config, options: RedisOptions = {}): Redis {
-  return new Redis(config.redisUrl, {
+  const redis = new Redis(config.redisUrl, {
     lazyConnect: true,
     connectTimeout: 3000,
     maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 1 : options.maxRetriesPerRequest,
     // Reconnect for ever, backing off to 2 s: a Redis restart must not end a consumer.
     retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
   });
+  // Connection errors surface where they matter, as failed commands that the caller reports or
+  // retries; without a listener ioredis would also print each reconnect attempt.
+  redis.on('error', () => {});
+  return redis;
 }
 
 /** Connects and pings once, turning "nothing answers" into one plain sentence. */

@@ -1,0 +1,265 @@
+// Exactly-once counting through crashes, rebalances, zombies, Redis outages and state loss: after
+// each ordeal, the state in Redis equals the answer recomputed from the file, exactly.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectAdmin,
+  createKafka,
+  createLogger,
+  createRedis,
+  deadLetterTopic,
+  ensureTopics,
+  Header,
+  headerText,
+  loadConfig,
+  partitionField,
+  readTotals,
+  redisKeys,
+} from '../../common/index.ts';
+import { CounterState, emptyTally } from '../../consumer/index.ts';
+import type { RunningCli } from '../support/cli.ts';
+import {
+  consumeToEnd,
+  deleteState,
+  expectStateEqualsFile,
+  generatedFile,
+  produce,
+  startConsumer,
+} from '../support/pipeline.ts';
+import { OwnRedis } from '../support/redis-server.ts';
+import { type TestNames, testNames } from '../support/test-names.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const config = loadConfig(process.env);
+const redis = createRedis(config);
+const used: TestNames[] = [];
+const named = (label: string) => {
+  const names = testNames(label);
+  used.push(names);
+  return names;
+};
+
+/** A file big enough that one member needs several seconds for it. */
+let bigFile: string;
+
+beforeAll(() => {
+  bigFile = generatedFile(400_000, 11);
+});
+
+afterAll(async () => {
+  for (const names of used) await deleteState(redis, names.prefix);
+  redis.disconnect();
+});
+
+async function flowsCounted(prefix: string, client: Redis = redis): Promise<number> {
+  return (await readTotals(client, prefix)).flows;
+}
+
+async function stopAll(members: RunningCli[]): Promise<void> {
+  for (const member of members) if (member.child.exitCode === null) member.child.kill('SIGKILL');
+  await Promise.all(members.map((m) => m.done));
+}
+
+describe('exactly once', () => {
+  it('survives a member killed with SIGKILL at random points, restarted each time', async () => {
+    const names = named('kill');
+    await produce(names, bigFile);
+    const kills = 4;
+    let previous = 0;
+    for (let round = 0; round < kills; round++) {
+      const member = startConsumer(names);
+      // Kill at a random instant after the member has made some progress: mid-batch, mid-commit, anywhere.
+      await waitFor(async () => (await flowsCounted(names.prefix)) > previous, { timeoutMs: 60_000, what: 'progress' });
+      await sleep(Math.floor(Math.random() * 700));
+      member.child.kill('SIGKILL');
+      await member.done;
+      previous = await flowsCounted(names.prefix);
+    }
+    await consumeToEnd(names);
+    await expectStateEqualsFile(redis, names.prefix, bigFile);
+  });
+
+  it('stays exact while a group of three changes: one starts late, one is killed, one leaves gracefully', async () => {
+    const names = named('group');
+    await produce(names, bigFile);
+    const first = startConsumer(names);
+    const second = startConsumer(names);
+    let late: RunningCli | undefined;
+    try {
+      await waitFor(async () => (await flowsCounted(names.prefix)) > 50_000, { timeoutMs: 60_000, what: 'progress' });
+      late = startConsumer(names);
+      await waitFor(async () => (await flowsCounted(names.prefix)) > 150_000, { timeoutMs: 60_000, what: 'progress' });
+      first.child.kill('SIGKILL');
+      await sleep(500);
+      second.child.kill('SIGTERM');
+      const graceful = await second.done;
+      expect(graceful.code, graceful.stderr).toBe(0);
+      // The late member alone takes over everything and finishes the stream.
+      await waitFor(async () => (await flowsCounted(names.prefix)) >= 400_000, {
+        timeoutMs: 120_000,
+        what: 'the rest',
+      });
+      late.child.kill('SIGTERM');
+      expect((await late.done).code).toBe(0);
+    } finally {
+      await stopAll(late === undefined ? [first, second] : [first, second, late]);
+    }
+    await consumeToEnd(names);
+    await expectStateEqualsFile(redis, names.prefix, bigFile);
+  });
+
+  it('refuses a write from a member whose partitions were claimed by a newer one (zombie fencing)', async () => {
+    const names = named('zombie');
+    const field = partitionField(names.topic, 0);
+    const zombieConnection = createRedis(config);
+    const zombie = new CounterState(zombieConnection, names.prefix);
+    const ownerConnection = createRedis(config);
+    const owner = new CounterState(ownerConnection, names.prefix);
+    try {
+      const zombieEpoch = await zombie.claim([field], 0);
+      const ownerEpoch = await owner.claim([field], 0);
+      expect(ownerEpoch).toBeGreaterThan(zombieEpoch);
+      const tally = { ...emptyTally(), flows: 1, webRequests: 1, devices: new Map([['Victim', 1]]) };
+      const refused = await zombie.apply({ field, epoch: zombieEpoch, from: 0, next: 1, startIfUnknown: 0, tally });
+      expect(refused).toEqual({ status: 'fenced', owner: ownerEpoch });
+      expect(await redis.zscore(redisKeys.webservers(names.prefix), 'Victim')).toBeNull();
+      const applied = await owner.apply({ field, epoch: ownerEpoch, from: 0, next: 1, startIfUnknown: 0, tally });
+      expect(applied).toEqual({ status: 'applied', next: 1 });
+      // The same batch again (a retry, or a redelivery) is refused by its offsets.
+      const again = await owner.apply({ field, epoch: ownerEpoch, from: 0, next: 1, startIfUnknown: 0, tally });
+      expect(again).toEqual({ status: 'offset-mismatch', stored: 1 });
+      expect(await redis.zscore(redisKeys.webservers(names.prefix), 'Victim')).toBe('1');
+    } finally {
+      zombieConnection.disconnect();
+      ownerConnection.disconnect();
+    }
+  });
+
+  it('stays exact when a member stalls past its session timeout and then resumes (a real zombie)', async () => {
+    const names = named('stall');
+    await produce(names, bigFile);
+    const stalled = startConsumer(names);
+    const other = startConsumer(names);
+    try {
+      await waitFor(async () => (await flowsCounted(names.prefix)) > 30_000, { timeoutMs: 60_000, what: 'progress' });
+      stalled.child.kill('SIGSTOP');
+      const frozenAt = await flowsCounted(names.prefix);
+      // The other member must take the stalled one's partitions over and go on counting.
+      await waitFor(async () => (await flowsCounted(names.prefix)) > frozenAt + 50_000, {
+        timeoutMs: 60_000,
+        what: 'takeover',
+      });
+      stalled.child.kill('SIGCONT');
+      await sleep(3000);
+    } finally {
+      stalled.child.kill('SIGCONT');
+      await stopAll([stalled, other]);
+    }
+    await consumeToEnd(names);
+    await expectStateEqualsFile(redis, names.prefix, bigFile);
+  });
+
+  it('applies nothing while Redis is away and ends exact once it is back', async () => {
+    const names = named('outage');
+    const own = await OwnRedis.start();
+    const ownClient = new Redis(own.url, { maxRetriesPerRequest: 1 });
+    ownClient.on('error', () => {});
+    const env = { REDIS_URL: own.url };
+    try {
+      await produce(names, bigFile);
+      const member = startConsumer(names, [], env);
+      await waitFor(async () => (await flowsCounted(names.prefix, ownClient)) > 50_000, {
+        timeoutMs: 60_000,
+        what: 'progress',
+      });
+      await own.stop();
+      await sleep(3000);
+      expect(member.child.exitCode).toBeNull();
+      await own.start();
+      await waitFor(async () => (await flowsCounted(names.prefix, ownClient)) >= 400_000, {
+        timeoutMs: 120_000,
+        what: 'the rest',
+      });
+      member.child.kill('SIGTERM');
+      expect((await member.done).code).toBe(0);
+      await consumeToEnd(names, env);
+      await expectStateEqualsFile(ownClient, names.prefix, bigFile);
+    } finally {
+      ownClient.disconnect();
+      await own.stop();
+    }
+  });
+
+  it('rebuilds from the start of the topic when the state is wiped mid-stream', async () => {
+    const names = named('wipe');
+    await produce(names, bigFile);
+    const member = startConsumer(names);
+    try {
+      await waitFor(async () => (await flowsCounted(names.prefix)) > 100_000, { timeoutMs: 60_000, what: 'progress' });
+      // All of the prefix's keys in one DEL: what a FLUSHALL or a Redis without persistence does to it.
+      await deleteState(redis, names.prefix);
+      await waitFor(async () => (await flowsCounted(names.prefix)) >= 400_000, {
+        timeoutMs: 120_000,
+        what: 'the rebuild',
+      });
+    } finally {
+      await stopAll([member]);
+    }
+    await consumeToEnd(names);
+    await expectStateEqualsFile(redis, names.prefix, bigFile);
+  });
+
+  it('dead-letters a message that is not a flow and counts the rest exactly', async () => {
+    const names = named('poison');
+    const file = generatedFile(20_000, 5);
+    const kafka = createKafka(config, createLogger('silent'), 'flowwatch-test-poison');
+    const admin = await connectAdmin(kafka, config);
+    await ensureTopics(admin, names.topic, 2);
+    await admin.disconnect();
+    await produce(names, file);
+    const producer = kafka.producer();
+    await producer.connect();
+    const poison = [
+      { value: 'not a flow' },
+      { value: null },
+      { value: '{"Time": 1}' },
+      { value: Buffer.from([0xff, 0xfe]) },
+    ];
+    await producer.send({
+      topic: names.topic,
+      acks: -1,
+      messages: poison.map((m, i) => ({ key: `poison-${i}`, ...m })),
+    });
+    await producer.disconnect();
+
+    await consumeToEnd(names);
+    await expectStateEqualsFile(redis, names.prefix, file);
+    expect((await readTotals(redis, names.prefix)).undecodable).toBe(poison.length);
+
+    const consumer = kafka.consumer({ groupId: `${names.group}-reader` });
+    const letters: { reason?: string; rejectedBy?: string; offset?: string }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: deadLetterTopic(names.topic), fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        letters.push({
+          reason: headerText(message.headers, Header.reason),
+          rejectedBy: headerText(message.headers, Header.rejectedBy),
+          offset: headerText(message.headers, Header.offset),
+        });
+      },
+    });
+    try {
+      await waitFor(() => letters.length >= poison.length, { timeoutMs: 30_000, what: 'dead letters' });
+      expect(letters).toHaveLength(poison.length);
+      for (const letter of letters) {
+        expect(letter.rejectedBy).toBe('message');
+        expect(letter.reason).toBeTruthy();
+        expect(letter.offset).toMatch(/^\d+$/);
+      }
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+});

@@ -1,0 +1,67 @@
+// Runs pieces of the pipeline for a test, each with the test's own topic, group and key prefix,
+// and reads back the state the consumers left in Redis.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { expect } from 'vitest';
+import { allStateKeys, readAllScores, readTotals } from '../../common/index.ts';
+import { generateFlowText } from '../../data/flow-generator.ts';
+import { type CliResult, type RunningCli, runCli, spawnCli } from './cli.ts';
+import { groundTruth } from './ground-truth.ts';
+import type { TestNames } from './test-names.ts';
+
+export function pipelineEnv(names: TestNames, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    FLOWWATCH_TOPIC: names.topic,
+    FLOWWATCH_GROUP: names.group,
+    FLOWWATCH_KEY_PREFIX: names.prefix,
+    ...extra,
+  };
+}
+
+/** Writes a generated flow file of `lines` lines to a temp folder. */
+export function generatedFile(lines: number, seed = 7): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'flowwatch-test-')), `flows-${lines}.csv`);
+  writeFileSync(path, [...generateFlowText({ lines, seed })].join(''));
+  return path;
+}
+
+export async function produce(
+  names: TestNames,
+  file: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  const result = await runCli(['produce', file, '--json', '--no-progress', ...args], pipelineEnv(names, env));
+  expect(result.code, result.stderr).toBe(0);
+  return result;
+}
+
+export function startConsumer(names: TestNames, args: string[] = [], env: Record<string, string> = {}): RunningCli {
+  return spawnCli(
+    ['consume', '--status-interval-ms', '0', '--session-timeout-ms', '6000', ...args],
+    pipelineEnv(names, env),
+  );
+}
+
+/** Runs a member until every partition is applied, and expects it to say so with exit 0. */
+export async function consumeToEnd(names: TestNames, env: Record<string, string> = {}): Promise<CliResult> {
+  const result = await startConsumer(names, ['--exit-when-caught-up'], env).done;
+  expect(result.code, result.stderr).toBe(0);
+  return result;
+}
+
+export async function expectStateEqualsFile(redis: Redis, prefix: string, file: string): Promise<void> {
+  const truth = groundTruth(file);
+  const [scores, totals] = await Promise.all([readAllScores(redis, prefix), readTotals(redis, prefix)]);
+  expect(totals.flows).toBe(truth.flows);
+  expect(totals.webRequests).toBe(truth.webRequests);
+  expect(totals.invalidLines).toBe(truth.invalidLines);
+  expect(scores.size).toBe(truth.scores.size);
+  expect(Object.fromEntries([...scores].sort())).toEqual(Object.fromEntries([...truth.scores].sort()));
+}
+
+export async function deleteState(redis: Redis, prefix: string): Promise<void> {
+  await redis.del(...allStateKeys(prefix));
+}
