@@ -10,7 +10,8 @@ root="$(dirname "$here")"
 run_dir="${FLOWWATCH_RUN_DIR:-$root/.flowwatch}"
 port="${KAFKA_PORT:-9092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
-libs="$run_dir/kafka-libs"
+# The jars are shared by every broker of the checkout; data is per broker.
+libs="${KAFKA_LIBS_DIR:-$root/.flowwatch/kafka-libs}"
 # Each broker (one per port) has its own data, so a test broker never touches the user's.
 home="$run_dir/kafka-$port"
 pid_file="$home/broker.pid"
