@@ -83,6 +83,7 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
   const { stats } = counter;
   log.info(
     {
+      latency: stats.latency.summary(),
       flowsApplied: stats.flowsApplied,
       batchesApplied: stats.batchesApplied,
       batchesRefused: stats.batchesRefused,

@@ -23,6 +23,7 @@ import {
 } from '../common/index.ts';
 import { type BatchTally, tallyDeadLetters, tallyFlows, type UndecodableMessage } from './batch-tally.ts';
 import { type ApplyResult, CounterState } from './counter-state.ts';
+import { LatencyHistogram } from './latency-histogram.ts';
 import { retryRedis } from './redis-retry.ts';
 
 export interface CounterOptions {
@@ -43,9 +44,19 @@ export interface CounterStats {
   undecodable: number;
   /** Messages behind the end of each partition, as of its last batch. */
   readonly lag: Map<string, number>;
+  /** From each flow's publish time (its Kafka timestamp) to the moment its count was applied. */
+  readonly latency: LatencyHistogram;
 }
 
 const FENCED_PAUSE_MS = 1000;
+
+/** The part of a partition batch being applied: offsets [from, next) under a fencing epoch. */
+interface BatchSpan {
+  readonly field: string;
+  readonly epoch: number;
+  readonly from: number;
+  readonly next: number;
+}
 
 export class WebServerCounter {
   readonly stats: CounterStats = {
@@ -54,6 +65,7 @@ export class WebServerCounter {
     batchesRefused: 0,
     undecodable: 0,
     lag: new Map(),
+    latency: new LatencyHistogram(),
   };
   private readonly options: CounterOptions;
   private readonly log: Logger;
@@ -204,18 +216,17 @@ export class WebServerCounter {
       this.log,
     );
     if (result === undefined) return;
-    await this.settle(payload, field, epoch, next, tally, result);
+    await this.settle(payload, { field, epoch, from: start, next }, tally, result);
   }
 
   private async settle(
     payload: EachBatchPayload,
-    field: string,
-    epoch: number,
-    next: number,
+    span: BatchSpan,
     tally: BatchTally,
     result: ApplyResult,
   ): Promise<void> {
     const { batch } = payload;
+    const { field, epoch, next } = span;
     if (result.status === 'offset-mismatch' && result.stored !== next) {
       this.stats.batchesRefused++;
       this.log.info(
@@ -251,9 +262,17 @@ export class WebServerCounter {
     this.stats.batchesApplied++;
     this.stats.flowsApplied += tally.flows;
     this.stats.undecodable += tally.undecodable;
+    if (batch.topic !== this.dlq) this.recordLatency(batch, span.from);
     payload.resolveOffset(batch.lastOffset());
     await payload.heartbeat();
     await payload.commitOffsetsIfNecessary();
+  }
+
+  private recordLatency(batch: Batch, from: number): void {
+    const now = Date.now();
+    for (const message of batch.messages) {
+      if (Number(message.offset) >= from) this.stats.latency.record(now - Number(message.timestamp));
+    }
   }
 
   private async rewind(batch: Batch, offset: number): Promise<void> {
