@@ -15,6 +15,7 @@ export {
   rejectedMessage,
 } from './flow-message.ts';
 export { FlowScanner, type FlowVisitor, type ScanCounts } from './flow-scanner.ts';
+export { ensureInfra, type InfraGuard } from './infra-guard.ts';
 export { connectAdmin, createKafka, kafkaUnreachable } from './kafka-client.ts';
 export { FORCED_EXIT_CODE, onStopSignals, type StopSignal } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';

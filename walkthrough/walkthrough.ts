@@ -10,6 +10,7 @@ import {
   createRedis,
   deadLetterTopic,
   ErrorCode,
+  ensureInfra,
   FlowwatchError,
   isCaughtUp,
   type Logger,
@@ -19,7 +20,6 @@ import {
 import type { Pace } from '../producer/index.ts';
 import { formatReport, verify } from '../verify/index.ts';
 import { resetRun } from './fresh-run.ts';
-import { ensureInfra } from './infra-guard.ts';
 import { FlowwatchProcess } from './pipeline-processes.ts';
 import { RankingDisplay } from './ranking-display.ts';
 

@@ -2,16 +2,11 @@
 // `release` stops only what was started here.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import {
-  type Config,
-  connectAdmin,
-  connectRedis,
-  createKafka,
-  createLogger,
-  createRedis,
-  ErrorCode,
-  FlowwatchError,
-} from '../common/index.ts';
+import type { Config } from './config.ts';
+import { ErrorCode, FlowwatchError } from './errors.ts';
+import { connectAdmin, createKafka } from './kafka-client.ts';
+import { createLogger } from './logger.ts';
+import { connectRedis, createRedis } from './redis-client.ts';
 
 const script = (name: string) => fileURLToPath(new URL(`../infra/${name}`, import.meta.url));
 
@@ -22,7 +17,7 @@ export interface InfraGuard {
 
 async function answers(config: Config): Promise<boolean> {
   try {
-    const admin = await connectAdmin(createKafka(config, createLogger('silent'), 'flowwatch-walkthrough'), config);
+    const admin = await connectAdmin(createKafka(config, createLogger('silent'), 'flowwatch-infra-check'), config);
     await admin.disconnect();
     const redis = await connectRedis(createRedis(config), config);
     redis.disconnect();
