@@ -170,7 +170,8 @@ async function readTopic(name: string): Promise<Received[]> {
   const total = await messageCount(name);
   const groupId = `${names.group}-${name}-${groupsUsed.size}`;
   groupsUsed.add(groupId);
-  const consumer = kafka.consumer({ groupId });
+  // A short fetch wait: the read ends once the end offsets are reached, not after an idle fetch.
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
   const seen = new Map<string, Received>();
   await consumer.connect();
   try {

@@ -47,6 +47,7 @@ export class OwnRedis {
     await waitFor(
       async () => {
         const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        client.on('error', () => {});
         try {
           await client.connect();
           return (await client.ping()) === 'PONG';

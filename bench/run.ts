@@ -1,0 +1,166 @@
+// `npm run bench`: throughput, latency and memory of every stage at 1M and 10M lines, next to Apache
+// Kafka's own performance tools and the bare ceilings, on the same broker and the same records.
+// Writes bench/results.md and bench/results.json (each figure the median of --runs runs).
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import {
+  allStateKeys,
+  connectAdmin,
+  connectRedis,
+  createKafka,
+  createLogger,
+  createRedis,
+  deadLetterTopic,
+  ensureInfra,
+  ensureTopics,
+  loadConfig,
+} from '../common/index.ts';
+import { generateFlowText } from '../data/flow-generator.ts';
+import { csvParseRate, redisIncrRate, scannerRate } from './ceilings.ts';
+import { consumerPerformance, producerPerformance } from './kafka-tools.ts';
+import { consumeStage, endToEndStage, freshRun, produceStage, type Run, verifyStage } from './pipeline-stages.ts';
+import { type BenchResults, formatResults, median, type SizeResults } from './results.ts';
+
+const program = new Command('bench')
+  .option('--lines <list>', 'file sizes, comma-separated', '1000000,10000000')
+  .option('--runs <n>', 'runs per figure (the median is reported)', '3')
+  .option('--out <dir>', 'where results.md and results.json go', fileURLToPath(new URL('.', import.meta.url)))
+  .parse();
+const options = program.opts<{ lines: string; runs: string; out: string }>();
+const sizes = options.lines.split(',').map(Number);
+const runs = Number(options.runs);
+
+const config = loadConfig(process.env);
+const log = createLogger('warn');
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const dataDir = fileURLToPath(new URL('./data/', import.meta.url));
+const kafkajsVersion = (
+  JSON.parse(readFileSync(new URL('../node_modules/kafkajs/package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+const kafkaVersion =
+  /<kafka.version>([^<]+)</.exec(readFileSync(new URL('../infra/pom.xml', import.meta.url), 'utf8'))?.[1] ?? '?';
+
+async function flowFile(lines: number): Promise<string> {
+  mkdirSync(dataDir, { recursive: true });
+  const path = `${dataDir}flows-${lines}.csv`;
+  if (!existsSync(path)) {
+    say(`generating ${path} (once)...`);
+    await pipeline(Readable.from(generateFlowText({ lines, seed: 2017 })), createWriteStream(path));
+  }
+  return path;
+}
+
+const infra = await ensureInfra(config, say);
+const redis = await connectRedis(createRedis(config), config);
+const admin = await connectAdmin(createKafka(config, log, 'flowwatch-bench'), config);
+const brokers = config.kafkaBrokers.join(',');
+const topicsToDrop: string[] = [];
+const prefixesToDrop: string[] = [];
+const track = (run: Run) => {
+  topicsToDrop.push(run.topic, deadLetterTopic(run.topic));
+  prefixesToDrop.push(run.prefix);
+  return run;
+};
+async function dropRuns(): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const topics = [...new Set(topicsToDrop.splice(0))].filter((topic) => existing.has(topic));
+  if (topics.length > 0) await admin.deleteTopics({ topics });
+  for (const prefix of prefixesToDrop.splice(0)) await redis.del(...allStateKeys(prefix));
+}
+
+async function measureSize(lines: number): Promise<SizeResults> {
+  const file = await flowFile(lines);
+  const samples: Record<string, number[]> = {};
+  const add = (name: string, value: number) => {
+    samples[name] ??= [];
+    samples[name].push(value);
+  };
+  for (let r = 1; r <= runs; r++) {
+    say(`${lines.toLocaleString('en-US')} lines, run ${r}/${runs}`);
+    add('parse.ours', await scannerRate(file));
+    add('parse.csvParse', await csvParseRate(file));
+
+    const produced = track(freshRun('produce'));
+    const producer = await produceStage(produced, file);
+    add('producer.rate', producer.flowsPerSecond);
+    add('producer.rss', producer.peakRssMb);
+    say(`  producer ${Math.round(producer.flowsPerSecond)} flows/s`);
+
+    const reference = track(freshRun('pp'));
+    await ensureTopics(admin, reference.topic);
+    const pp = await producerPerformance(brokers, reference.topic, lines, file);
+    add('producer.reference', pp.recordsPerSecond);
+    say(`  ProducerPerformance ${Math.round(pp.recordsPerSecond)} records/s`);
+
+    for (const members of [1, 2]) {
+      const run = track({ ...freshRun(`consume${members}`), topic: produced.topic });
+      const consumed = await consumeStage(run, lines, members);
+      add(`consumer${members}.rate`, consumed.flowsPerSecond);
+      add(`consumer${members}.rss`, consumed.peakRssMb);
+      say(`  consumer x${members} ${Math.round(consumed.flowsPerSecond)} flows/s`);
+      if (members === 1) {
+        const verified = await verifyStage(run, file, lines);
+        add('verify.rate', verified.flowsPerSecond);
+        add('verify.rss', verified.peakRssMb);
+        say(`  verify ${Math.round(verified.flowsPerSecond)} flows/s`);
+      }
+    }
+    const cp = await consumerPerformance(brokers, produced.topic, lines, freshRun('cp').group);
+    add('consumer.reference', cp.recordsPerSecond);
+    say(`  ConsumerPerformance ${Math.round(cp.recordsPerSecond)} records/s`);
+
+    const e2e = await endToEndStage(track(freshRun('e2e')), redis, file, lines);
+    add('e2e.rate', e2e.flowsPerSecond);
+    add('e2e.rss', e2e.peakRssMb);
+    say(`  end to end ${Math.round(e2e.flowsPerSecond)} flows/s`);
+
+    add('redis.incr', await redisIncrRate(1_000_000));
+    await dropRuns();
+  }
+
+  let latency: SizeResults['latency'];
+  if (lines === Math.min(...sizes)) {
+    const rate = median(samples['e2e.rate'] as number[]) / 2;
+    const p50: number[] = [];
+    const p99: number[] = [];
+    for (let r = 1; r <= runs; r++) {
+      const paced = await endToEndStage(track(freshRun('latency')), redis, file, lines, rate);
+      p50.push(paced.latency.p50Ms);
+      p99.push(paced.latency.p99Ms);
+      say(
+        `  latency at ${Math.round(rate)} flows/s: p50 ${paced.latency.p50Ms.toFixed(1)} ms, p99 ${paced.latency.p99Ms.toFixed(1)} ms`,
+      );
+      await dropRuns();
+    }
+    latency = { rate, p50Ms: median(p50), p99Ms: median(p99) };
+  }
+  const figures = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+  return { lines, figures, latency };
+}
+
+try {
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memoryGb: Math.round(totalmem() / 2 ** 30) },
+    versions: { node: process.version, kafka: kafkaVersion, kafkajs: kafkajsVersion },
+    runs,
+    sizes: [],
+  };
+  for (const lines of sizes) results.sizes.push(await measureSize(lines));
+  const markdown = formatResults(results);
+  mkdirSync(options.out, { recursive: true });
+  writeFileSync(`${options.out}/results.md`, markdown);
+  writeFileSync(`${options.out}/results.json`, `${JSON.stringify(results, null, 2)}\n`);
+  say(markdown);
+} finally {
+  await dropRuns().catch(() => undefined);
+  await admin.disconnect();
+  redis.disconnect();
+  infra.release();
+}
