@@ -8,7 +8,6 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import {
-  allStateKeys,
   connectAdmin,
   connectRedis,
   createKafka,
@@ -19,6 +18,7 @@ import {
   ensureTopics,
   loadConfig,
 } from '../common/index.ts';
+import { CounterState } from '../consumer/index.ts';
 import { generateFlowText } from '../data/flow-generator.ts';
 import { csvParseRate, redisIncrRate, scannerRate } from './ceilings.ts';
 import { consumerPerformance, producerPerformance } from './kafka-tools.ts';
@@ -71,7 +71,7 @@ async function dropRuns(): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const topics = [...new Set(topicsToDrop.splice(0))].filter((topic) => existing.has(topic));
   if (topics.length > 0) await admin.deleteTopics({ topics });
-  for (const prefix of prefixesToDrop.splice(0)) await redis.del(...allStateKeys(prefix));
+  for (const prefix of prefixesToDrop.splice(0)) await new CounterState(redis, prefix).deleteAll();
 }
 
 async function measureSize(lines: number): Promise<SizeResults> {

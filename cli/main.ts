@@ -11,9 +11,10 @@ import {
   FlowwatchError,
   formatRanking,
   loadConfig,
+  readHourRanking,
   readRanking,
 } from '../common/index.ts';
-import { runConsume } from '../consumer/index.ts';
+import { DEFAULT_LATENESS_SECONDS, runConsume } from '../consumer/index.ts';
 import { runProduce } from '../producer/index.ts';
 import { runVerify } from '../verify/index.ts';
 import { runWalkthrough } from '../walkthrough/index.ts';
@@ -124,6 +125,12 @@ export function buildProgram(): Command {
     .option('--exit-when-caught-up', 'exit 0 once every partition is applied up to its end offset')
     .option('--session-timeout-ms <ms>', 'a member silent this long loses its partitions', integer(6000), 10_000)
     .option('--concurrency <n>', 'partition batches processed at once', integer(1), 4)
+    .option(
+      '--allowed-lateness <seconds>',
+      'event-time seconds an hour stays open behind the slowest partition; later flows count as late',
+      integer(0),
+      DEFAULT_LATENESS_SECONDS,
+    )
     .option('--status-interval-ms <ms>', 'how often to show the top web servers and lag (0: never)', integer(0), 3000)
     .option('-n, --top <n>', 'rows of the status table', integer(1), 10)
     .action(
@@ -131,6 +138,7 @@ export function buildProgram(): Command {
         exitWhenCaughtUp?: boolean;
         sessionTimeoutMs: number;
         concurrency: number;
+        allowedLateness: number;
         statusIntervalMs: number;
         top: number;
       }) => {
@@ -139,6 +147,7 @@ export function buildProgram(): Command {
           exitWhenCaughtUp: flags.exitWhenCaughtUp === true,
           sessionTimeoutMs: flags.sessionTimeoutMs,
           partitionsConcurrently: flags.concurrency,
+          latenessSeconds: flags.allowedLateness,
           statusIntervalMs: flags.statusIntervalMs,
           top: flags.top,
           terminal: process.stdout.isTTY === true,
@@ -167,7 +176,7 @@ export function buildProgram(): Command {
 
   program
     .command('top')
-    .description('the current ranking of web servers from Redis')
+    .description('the current ranking of web servers from Redis (all time, or one event-time hour)')
     .option('-n <n>', 'how many devices', integer(1), 10)
     .option(
       '--min-count <k>',
@@ -175,12 +184,20 @@ export function buildProgram(): Command {
       integer(0),
       1,
     )
+    .option(
+      '--hour <h>',
+      'one event-time hour: H = floor(Time / 3600), so hour 33 holds Time 118800..122399',
+      integer(0),
+    )
     .option('--json', 'print the ranking as JSON')
-    .action(async (flags: { n: number; minCount: number; json?: boolean }) => {
+    .action(async (flags: { n: number; minCount: number; hour?: number; json?: boolean }) => {
       const config = configFrom(program);
       const redis = await connectRedis(createRedis(config), config);
       try {
-        const ranking = await readRanking(redis, config.keyPrefix, flags.n, flags.minCount);
+        const ranking =
+          flags.hour === undefined
+            ? await readRanking(redis, config.keyPrefix, flags.n, flags.minCount)
+            : await readHourRanking(redis, config.keyPrefix, flags.hour, flags.n, flags.minCount);
         process.stdout.write(flags.json ? `${JSON.stringify(ranking)}\n` : `${formatRanking(ranking)}\n`);
       } finally {
         redis.disconnect();

@@ -21,15 +21,18 @@ export { FORCED_EXIT_CODE, onStopSignals, type StopSignal } from './lifecycle.ts
 export { createLogger, type Logger } from './logger.ts';
 export { formatProgress, formatRanking } from './ranking-table.ts';
 export { connectRedis, createRedis, redactUrl, redisUnreachable } from './redis-client.ts';
-export { allStateKeys, partitionField, redisKeys } from './redis-keys.ts';
+export { allStateKeys, hourKeyBase, partitionField, redisKeys } from './redis-keys.ts';
 export { RejectionLog } from './rejection-log.ts';
 export { isCaughtUp, type PartitionProgress, stateProgress } from './state-progress.ts';
 export {
   countDevices,
   type RankedDevice,
   readAllScores,
+  readHourRanking,
+  readHours,
   readRanking,
   readTotals,
+  readWatermark,
   type StateTotals,
 } from './state-reader.ts';
 export { DEFAULT_PARTITIONS, ensureTopics, type PartitionEnd, partitionEnds } from './topics.ts';

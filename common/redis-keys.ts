@@ -12,7 +12,7 @@ export const redisKeys = {
   /** Counter handing out fencing epochs, one per group join. */
   epoch: (prefix: string) => `${prefix}:epoch`,
   /** Sorted set per event-time hour H = floor(Time / 3600): member = DstDevice, score = web requests. */
-  hour: (prefix: string, hour: number) => `${prefix}:hour:${hour}`,
+  hour: (prefix: string, hour: number) => `${hourKeyBase(prefix)}${hour}`,
   /** Sorted set: member = hour number H, score = web requests counted in that hour. */
   hours: (prefix: string) => `${prefix}:hours`,
   /** Sorted set: member = DstDevice, score = web requests that arrived after their hour was final. */
@@ -24,6 +24,11 @@ export const redisKeys = {
   /** String: JSON summary of the last batch check (`flowwatch verify`). */
   check: (prefix: string) => `${prefix}:check`,
 } as const;
+
+/** What every per-hour key starts with; the hour number follows. */
+export function hourKeyBase(prefix: string): string {
+  return `${prefix}:hour:`;
+}
 
 /** The fixed keys of one prefix (not the per-hour sets: see `hourKeys`), for a reset or a cleanup. */
 export function allStateKeys(prefix: string): string[] {

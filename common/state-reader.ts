@@ -16,19 +16,16 @@ export interface StateTotals {
 
 /** The top `limit` devices by web requests, with at least `minCount` of them. */
 export async function readRanking(redis: Redis, prefix: string, limit: number, minCount = 0): Promise<RankedDevice[]> {
+  return rankingOf(redis, redisKeys.webservers(prefix), limit, minCount);
+}
+
+async function rankingOf(redis: Redis, key: string, limit: number, minCount: number): Promise<RankedDevice[]> {
   if (limit <= 0) return [];
-  const flat = await redis.zrevrangebyscore(
-    redisKeys.webservers(prefix),
-    '+inf',
-    minCount,
-    'WITHSCORES',
-    'LIMIT',
-    0,
-    limit,
-  );
+  const flat = await redis.zrevrangebyscore(key, '+inf', minCount, 'WITHSCORES', 'LIMIT', 0, limit);
   const ranking: RankedDevice[] = [];
-  for (let i = 0; i < flat.length; i += 2)
+  for (let i = 0; i < flat.length; i += 2) {
     ranking.push({ device: flat[i] as string, webRequests: Number(flat[i + 1]) });
+  }
   return ranking;
 }
 
@@ -59,4 +56,26 @@ export async function readAllScores(redis: Redis, prefix: string): Promise<Map<s
     cursor = next;
   } while (cursor !== '0');
   return scores;
+}
+
+/** The hours that have web requests, oldest first. */
+export async function readHours(redis: Redis, prefix: string): Promise<number[]> {
+  return (await redis.zrange(redisKeys.hours(prefix), '0', '-1')).map(Number).sort((a, b) => a - b);
+}
+
+/** The watermark in event-time seconds, or undefined before every partition has been seen. */
+export async function readWatermark(redis: Redis, prefix: string): Promise<number | undefined> {
+  const value = await redis.get(redisKeys.watermark(prefix));
+  return value === null ? undefined : Number(value);
+}
+
+/** The top `limit` devices of one event-time hour. */
+export async function readHourRanking(
+  redis: Redis,
+  prefix: string,
+  hour: number,
+  limit: number,
+  minCount = 0,
+): Promise<RankedDevice[]> {
+  return rankingOf(redis, redisKeys.hour(prefix, hour), limit, minCount);
 }

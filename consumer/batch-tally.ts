@@ -7,7 +7,12 @@ export interface BatchTally {
   webRequests: number;
   invalidLines: number;
   undecodable: number;
+  /** Highest event Time among the flows, or -1. */
+  maxTime: number;
+  /** Web requests per DstDevice. */
   readonly devices: Map<string, number>;
+  /** Web requests per event-time hour, per DstDevice. */
+  readonly hours: Map<number, Map<string, number>>;
   readonly rejects: UndecodableMessage[];
 }
 
@@ -24,8 +29,19 @@ export interface TallyMessage {
   readonly headers?: IHeaders;
 }
 
+const SECONDS_PER_HOUR = 3600;
+
 export function emptyTally(): BatchTally {
-  return { flows: 0, webRequests: 0, invalidLines: 0, undecodable: 0, devices: new Map(), rejects: [] };
+  return {
+    flows: 0,
+    webRequests: 0,
+    invalidLines: 0,
+    undecodable: 0,
+    maxTime: -1,
+    devices: new Map(),
+    hours: new Map(),
+    rejects: [],
+  };
 }
 
 /** Tallies the flow messages at offsets >= `from`. */
@@ -36,10 +52,19 @@ export function tallyFlows(messages: readonly TallyMessage[], from: number): Bat
     const result = readFlowValue(message.value);
     if (result.kind === 'flow') {
       tally.flows++;
+      const time = Number(result.fields[Field.Time]);
+      if (time > tally.maxTime) tally.maxTime = time;
       if (isWebRequest(result.fields)) {
         tally.webRequests++;
         const device = result.fields[Field.DstDevice] as string;
         tally.devices.set(device, (tally.devices.get(device) ?? 0) + 1);
+        const hour = Math.floor(time / SECONDS_PER_HOUR);
+        let perDevice = tally.hours.get(hour);
+        if (perDevice === undefined) {
+          perDevice = new Map();
+          tally.hours.set(hour, perDevice);
+        }
+        perDevice.set(device, (perDevice.get(device) ?? 0) + 1);
       }
     } else {
       tally.undecodable++;

@@ -20,6 +20,7 @@ export interface ConsumeCommandOptions {
   readonly exitWhenCaughtUp: boolean;
   readonly sessionTimeoutMs: number;
   readonly partitionsConcurrently: number;
+  readonly latenessSeconds: number;
   readonly statusIntervalMs: number;
   readonly top: number;
   readonly terminal: boolean;
@@ -43,6 +44,7 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
       keyPrefix: config.keyPrefix,
       sessionTimeoutMs: options.sessionTimeoutMs,
       partitionsConcurrently: options.partitionsConcurrently,
+      latenessSeconds: options.latenessSeconds,
     },
     log.child({ component: 'consumer' }),
   );

@@ -34,6 +34,8 @@ export interface CounterOptions {
   readonly sessionTimeoutMs: number;
   /** Partition batches tallied and applied at once. */
   readonly partitionsConcurrently: number;
+  /** How long, in event-time seconds, an hour stays open behind the slowest partition. */
+  readonly latenessSeconds: number;
 }
 
 export interface CounterStats {
@@ -70,6 +72,8 @@ export class WebServerCounter {
   private readonly options: CounterOptions;
   private readonly log: Logger;
   private readonly state: CounterState;
+  /** Partitions of the flow topic, for the watermark. */
+  private flowPartitions = 0;
   private readonly consumer: Consumer;
   private readonly deadLetters: Producer;
   private readonly admin: Admin;
@@ -92,7 +96,7 @@ export class WebServerCounter {
     this.log = log;
     this.dlq = deadLetterTopic(options.topic);
     this.rejections = new RejectionLog(log);
-    this.state = new CounterState(redis, options.keyPrefix);
+    this.state = new CounterState(redis, options.keyPrefix, options.latenessSeconds);
     this.admin = kafka.admin();
     this.deadLetters = kafka.producer({
       idempotent: true,
@@ -124,6 +128,7 @@ export class WebServerCounter {
 
   async start(): Promise<void> {
     await this.admin.connect();
+    this.flowPartitions = (await this.admin.fetchTopicOffsets(this.options.topic)).length;
     await this.deadLetters.connect();
     await this.consumer.connect();
     this.running = true;
@@ -211,7 +216,16 @@ export class WebServerCounter {
       batch.topic === this.dlq ? tallyDeadLetters(batch.messages, start) : tallyFlows(batch.messages, start);
     if (tally.rejects.length > 0) await this.sendToDeadLetters(batch, tally.rejects);
     const result = await retryRedis(
-      () => this.state.apply({ field, epoch, from: start, next, startIfUnknown: low, tally }),
+      () =>
+        this.state.apply({
+          field,
+          epoch,
+          from: start,
+          next,
+          startIfUnknown: low,
+          partitions: this.flowPartitions,
+          tally,
+        }),
       control,
       this.log,
     );

@@ -1,5 +1,7 @@
 // `flowwatch verify`: the batch job. Recomputes the answer from the file and compares it with Redis,
 // once the state is complete (or, with --partial, reports how far along it is).
+
+import type { Redis } from 'ioredis';
 import {
   type Config,
   connectAdmin,
@@ -16,9 +18,10 @@ import {
   type PartitionProgress,
   readAllScores,
   readTotals,
+  redisKeys,
   stateProgress,
 } from '../common/index.ts';
-import { countFromInput } from './batch-count.ts';
+import { type BatchCounts, countFromInput } from './batch-count.ts';
 import { type Comparison, compare, formatDifferences } from './comparison.ts';
 
 export interface VerifyOptions {
@@ -43,6 +46,8 @@ export interface VerifyReport {
   };
   readonly comparison: Comparison;
 }
+
+const CHECK_DIFFERENCES_KEPT = 20;
 
 export const VerifyExit = { identical: 0, different: 1 } as const;
 
@@ -72,6 +77,7 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
       readTotals(redis, config.keyPrefix),
     ]);
     const comparison = compare(batch, scores, totals);
+    await recordCheck(redis, config.keyPrefix, batch, comparison, complete);
     let likelyWebServers = 0;
     for (const count of batch.devices.values()) if (count >= options.minCount) likelyWebServers++;
     return {
@@ -132,4 +138,25 @@ export function formatReport(report: VerifyReport, minCount: number): string {
     );
   }
   return lines.join('\n');
+}
+
+/** Leaves the verdict beside the state (`<prefix>:check`), for the dashboard and for people. */
+async function recordCheck(
+  redis: Redis,
+  prefix: string,
+  batch: BatchCounts,
+  comparison: Comparison,
+  complete: boolean,
+): Promise<void> {
+  const check = {
+    at: new Date().toISOString(),
+    identical: comparison.identical,
+    complete,
+    devices: batch.devices.size,
+    webRequests: batch.webRequests,
+    flows: batch.flows,
+    differences: comparison.devices.slice(0, CHECK_DIFFERENCES_KEPT),
+    totalsDiffering: comparison.totals,
+  };
+  await redis.set(redisKeys.check(prefix), JSON.stringify(check));
 }

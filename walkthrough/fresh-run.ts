@@ -3,7 +3,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
-import { allStateKeys, deadLetterTopic, ensureTopics } from '../common/index.ts';
+import { deadLetterTopic, ensureTopics } from '../common/index.ts';
+import { CounterState } from '../consumer/index.ts';
 
 const RECREATE_TIMEOUT_MS = 30_000;
 
@@ -17,7 +18,7 @@ export async function resetRun(
   const present = topics.filter((topic) => existing.has(topic));
   if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: RECREATE_TIMEOUT_MS });
   await admin.deleteGroups([names.group]).catch(() => undefined);
-  await redis.del(...allStateKeys(names.keyPrefix));
+  await new CounterState(redis, names.keyPrefix).deleteAll();
   // A deleted topic lingers for a moment in the broker's metadata: retry the creation until it takes.
   const deadline = Date.now() + RECREATE_TIMEOUT_MS;
   for (;;) {

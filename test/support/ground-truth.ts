@@ -6,6 +6,8 @@ import { Field, isHeaderLine, parseFlowLine } from '../../common/index.ts';
 
 export interface Truth {
   readonly scores: Map<string, number>;
+  /** Web requests per event-time hour (floor(Time / 3600)), per DstDevice. */
+  readonly hours: Map<number, Map<string, number>>;
   readonly flows: number;
   readonly webRequests: number;
   readonly invalidLines: number;
@@ -15,6 +17,7 @@ export function groundTruth(path: string): Truth {
   let bytes = readFileSync(path);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   const scores = new Map<string, number>();
+  const hours = new Map<number, Map<string, number>>();
   let flows = 0;
   let webRequests = 0;
   let invalidLines = 0;
@@ -35,7 +38,11 @@ export function groundTruth(path: string): Truth {
       webRequests++;
       const device = result.fields[Field.DstDevice] as string;
       scores.set(device, (scores.get(device) ?? 0) + 1);
+      const hour = Math.floor(Number(result.fields[Field.Time]) / 3600);
+      const perDevice = hours.get(hour) ?? new Map<string, number>();
+      perDevice.set(device, (perDevice.get(device) ?? 0) + 1);
+      hours.set(hour, perDevice);
     }
   }
-  return { scores, flows, webRequests, invalidLines };
+  return { scores, hours, flows, webRequests, invalidLines };
 }

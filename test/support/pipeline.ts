@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
-import { allStateKeys, readAllScores, readTotals } from '../../common/index.ts';
+import { readAllScores, readHours, readTotals, redisKeys } from '../../common/index.ts';
+import { CounterState } from '../../consumer/index.ts';
 import { generateFlowText } from '../../data/flow-generator.ts';
 import { type CliResult, type RunningCli, runCli, spawnCli } from './cli.ts';
 import { groundTruth } from './ground-truth.ts';
@@ -60,8 +61,35 @@ export async function expectStateEqualsFile(redis: Redis, prefix: string, file: 
   expect(totals.invalidLines).toBe(truth.invalidLines);
   expect(scores.size).toBe(truth.scores.size);
   expect(Object.fromEntries([...scores].sort())).toEqual(Object.fromEntries([...truth.scores].sort()));
+  // The file is in time order within each partition, so no flow is late: every hour is exact too.
+  expect(await readSortedSet(redis, redisKeys.late(prefix))).toEqual({});
+  expect(await readWindows(redis, prefix)).toEqual(sortedHours(truth.hours));
+}
+
+/** A sorted set as a plain object, members sorted. */
+export async function readSortedSet(redis: Redis, key: string): Promise<Record<string, number>> {
+  const flat = await redis.zrange(key, '0', '-1', 'WITHSCORES');
+  const entries: [string, number][] = [];
+  for (let i = 0; i < flat.length; i += 2) entries.push([flat[i] as string, Number(flat[i + 1])]);
+  return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Every hour's per-device counts from Redis, by hour. */
+export async function readWindows(redis: Redis, prefix: string): Promise<Record<number, Record<string, number>>> {
+  const windows: Record<number, Record<string, number>> = {};
+  for (const hour of await readHours(redis, prefix))
+    windows[hour] = await readSortedSet(redis, redisKeys.hour(prefix, hour));
+  return windows;
+}
+
+export function sortedHours(hours: Map<number, Map<string, number>>): Record<number, Record<string, number>> {
+  const windows: Record<number, Record<string, number>> = {};
+  for (const [hour, devices] of hours) {
+    windows[hour] = Object.fromEntries([...devices].sort(([a], [b]) => a.localeCompare(b)));
+  }
+  return windows;
 }
 
 export async function deleteState(redis: Redis, prefix: string): Promise<void> {
-  await redis.del(...allStateKeys(prefix));
+  await new CounterState(redis, prefix).deleteAll();
 }

@@ -1,0 +1,112 @@
+// Event-time windows: per-hour counts per device, exact like the totals; a watermark closes hours,
+// and a flow for a closed hour is counted as late, in the all-time total and nowhere else.
+import { writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRedis, loadConfig, readWatermark, redisKeys } from '../../common/index.ts';
+import { generateFlowText } from '../../data/flow-generator.ts';
+import { runCli } from '../support/cli.ts';
+import { groundTruth } from '../support/ground-truth.ts';
+import {
+  consumeToEnd,
+  deleteState,
+  expectStateEqualsFile,
+  generatedFile,
+  pipelineEnv,
+  produce,
+  readSortedSet,
+  readWindows,
+  sortedHours,
+  startConsumer,
+} from '../support/pipeline.ts';
+import { type TestNames, testNames } from '../support/test-names.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const config = loadConfig(process.env);
+const redis = createRedis(config);
+const used: TestNames[] = [];
+const named = (label: string) => {
+  const names = testNames(label);
+  used.push(names);
+  return names;
+};
+
+afterAll(async () => {
+  for (const names of used) await deleteState(redis, names.prefix);
+  redis.disconnect();
+});
+
+describe('event-time windows', () => {
+  it('count web requests per hour exactly, and sum with the late counts to the all-time scores', async () => {
+    const names = named('hours');
+    const file = generatedFile(50_000, 31);
+    await produce(names, file);
+    await consumeToEnd(names);
+    await expectStateEqualsFile(redis, names.prefix, file);
+    const watermark = await readWatermark(redis, names.prefix);
+    expect(watermark).toBeDefined();
+    // The sample spans two days: the watermark is near its end, minus the allowed lateness.
+    expect(watermark).toBeGreaterThan(118_781 + 2 * 86_400 - 3600);
+  });
+
+  it('counts flows for hours the watermark has closed as late, and nowhere else', async () => {
+    const names = named('late');
+    const file = generatedFile(20_000, 32);
+    await produce(names, file);
+    await consumeToEnd(names, {});
+    // An out-of-order tail: web requests from the first hours, arriving after the stream moved on.
+    const lateFile = `${file}.late-tail`;
+    writeFileSync(lateFile, [...generateFlowText({ lines: 2_000, seed: 33, spanSeconds: 10 * 3600 })].join(''));
+    await produce(names, lateFile);
+    await consumeToEnd(names, {});
+
+    const onTime = groundTruth(file);
+    const late = groundTruth(lateFile);
+    // Hours stay as the in-order stream left them ...
+    expect(await readWindows(redis, names.prefix)).toEqual(sortedHours(onTime.hours));
+    // ... the tail's web requests are all late ...
+    expect(await readSortedSet(redis, redisKeys.late(names.prefix))).toEqual(
+      Object.fromEntries([...late.scores].sort(([a], [b]) => a.localeCompare(b))),
+    );
+    // ... and still in the all-time scores: hours plus late equals all time, device by device.
+    const scores = await readSortedSet(redis, redisKeys.webservers(names.prefix));
+    for (const [device, score] of Object.entries(scores)) {
+      const inHours = [...onTime.hours.values()].reduce((sum, devices) => sum + (devices.get(device) ?? 0), 0);
+      expect(inHours + (late.scores.get(device) ?? 0), device).toBe(score);
+    }
+  });
+
+  it('stay exact through a consumer killed with SIGKILL and restarted', async () => {
+    const names = named('window-kill');
+    const file = generatedFile(300_000, 34);
+    await produce(names, file);
+    for (let round = 0; round < 3; round++) {
+      const member = startConsumer(names);
+      await waitFor(
+        async () => Number((await redis.hget(redisKeys.totals(names.prefix), 'flows')) ?? 0) > round * 60_000 + 1,
+        {
+          timeoutMs: 60_000,
+          what: 'progress',
+        },
+      );
+      member.child.kill('SIGKILL');
+      await member.done;
+    }
+    await consumeToEnd(names);
+    await expectStateEqualsFile(redis, names.prefix, file);
+  });
+
+  it('show one hour with `flowwatch top --hour`', async () => {
+    const names = named('top-hour');
+    const file = generatedFile(20_000, 35);
+    await produce(names, file);
+    await consumeToEnd(names);
+    const truth = groundTruth(file);
+    const hour = 33;
+    const expected = [...(truth.hours.get(hour) ?? new Map<string, number>())].sort(
+      (a, b) => b[1] - a[1] || b[0].localeCompare(a[0]),
+    )[0];
+    const result = await runCli(['top', '--hour', String(hour), '-n', '1', '--json'], pipelineEnv(names));
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)[0].webRequests).toBe(expected?.[1]);
+  });
+});
