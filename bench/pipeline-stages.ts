@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import { readTotals } from '../common/index.ts';
+import { NODE_MEMORY_FLAGS, readTotals } from '../common/index.ts';
 import { logLines, type Probe, probe } from './process-probe.ts';
 
 const BIN = fileURLToPath(new URL('../bin/flowwatch.js', import.meta.url));
@@ -31,7 +31,8 @@ const env = (run: Run) => ({
   LOG_LEVEL: 'info',
 });
 
-const flowwatch = (run: Run, args: string[]): Probe => probe(process.execPath, [BIN, ...args], env(run));
+const flowwatch = (run: Run, args: string[]): Probe =>
+  probe(process.execPath, [...NODE_MEMORY_FLAGS, BIN, ...args], env(run));
 
 function expectSuccess(name: string, result: { code: number | null; stderr: string }): void {
   if (result.code !== 0) throw new Error(`${name} exited ${result.code}: ${result.stderr.slice(-800)}`);

@@ -23,6 +23,7 @@ export { formatProgress, formatRanking } from './ranking-table.ts';
 export { connectRedis, createRedis, redactUrl, redisUnreachable } from './redis-client.ts';
 export { allStateKeys, hourKeyBase, partitionField, redisKeys } from './redis-keys.ts';
 export { RejectionLog } from './rejection-log.ts';
+export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
 export { isCaughtUp, type PartitionProgress, stateProgress } from './state-progress.ts';
 export {
   countDevices,

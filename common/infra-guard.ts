@@ -17,7 +17,10 @@ export interface InfraGuard {
 
 async function answers(config: Config): Promise<boolean> {
   try {
-    const admin = await connectAdmin(createKafka(config, createLogger('silent'), 'flowwatch-infra-check'), config);
+    const admin = await connectAdmin(
+      createKafka(config, createLogger('silent'), 'flowwatch-infra-check', 'quick'),
+      config,
+    );
     await admin.disconnect();
     const redis = await connectRedis(createRedis(config), config);
     redis.disconnect();

@@ -11,15 +11,25 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-export function createKafka(config: Config, log: Logger, clientId: string): Kafka {
+/**
+ * `patient` clients (producers, consumers) ride out a broker restart, retrying for about a minute;
+ * `quick` ones (start-up checks, admin reads) give up after a few seconds with one plain sentence.
+ */
+export type Patience = 'patient' | 'quick';
+
+const RETRIES: Record<Patience, { initialRetryTime: number; maxRetryTime: number; retries: number }> = {
+  patient: { initialRetryTime: 300, maxRetryTime: 5000, retries: 15 },
+  quick: { initialRetryTime: 200, maxRetryTime: 1000, retries: 2 },
+};
+
+export function createKafka(config: Config, log: Logger, clientId: string, patience: Patience = 'patient'): Kafka {
   const kafkaLog = log.child({ component: 'kafkajs' });
   return new Kafka({
     clientId,
     brokers: [...config.kafkaBrokers],
     connectionTimeout: 3000,
     requestTimeout: 30_000,
-    // Retries for a broker that restarts: about a minute of backoff before an operation gives up.
-    retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 15 },
+    retry: RETRIES[patience],
     // kafkajs is chatty at INFO (joins, connects); its warnings and errors are what matter here.
     logLevel: kafkaLog.isLevelEnabled('debug') ? logLevel.DEBUG : logLevel.WARN,
     logCreator:
@@ -33,7 +43,7 @@ export function createKafka(config: Config, log: Logger, clientId: string): Kafk
 
 /** Connects an admin client, turning "no broker answers" into one plain sentence. */
 export async function connectAdmin(kafka: Kafka, config: Config): Promise<Admin> {
-  const admin = kafka.admin({ retry: { retries: 2, initialRetryTime: 200 } });
+  const admin = kafka.admin();
   try {
     await admin.connect();
     return admin;

@@ -32,7 +32,7 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
   const kafka = createKafka(config, log, 'flowwatch-consumer');
   // Commands wait through Redis outages (the counter retries them) instead of failing after one try.
   const redis = await connectRedis(createRedis(config, { maxRetriesPerRequest: 1 }), config);
-  const admin = await connectAdmin(kafka, config);
+  const admin = await connectAdmin(createKafka(config, log, 'flowwatch-consumer-setup', 'quick'), config);
   // A member may start before any producer: the topics it reads must exist to subscribe.
   await ensureTopics(admin, config.topic);
   const counter = new WebServerCounter(

@@ -111,7 +111,9 @@ export class WebServerCounter {
       heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 6)),
       rebalanceTimeout: Math.max(options.sessionTimeoutMs * 2, 10_000),
       allowAutoTopicCreation: false,
-      maxBytesPerPartition: 2 * 1024 * 1024,
+      // Fetches of a few MB: larger ones barely speed counting up but grow memory with them.
+      maxBytesPerPartition: 1024 * 1024,
+      maxBytes: 4 * 1024 * 1024,
       maxWaitTimeInMs: 200,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
     });

@@ -37,7 +37,7 @@ async function until(what: string, check: () => Promise<void>): Promise<void> {
 }
 
 await until('Kafka', async () => {
-  const admin = await connectAdmin(createKafka(config, log, 'flowwatch-infra'), config);
+  const admin = await connectAdmin(createKafka(config, log, 'flowwatch-infra', 'quick'), config);
   try {
     await admin.describeCluster();
   } finally {

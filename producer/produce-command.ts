@@ -28,14 +28,17 @@ export const DEFAULT_BATCH_SIZE = 8000;
 /** Runs a produce; resolves to the summary (`complete` false when a signal stopped it). */
 export async function runProduce(config: Config, log: Logger, options: ProduceCommandOptions): Promise<ProduceSummary> {
   const input = await openFlowInput(options.file);
-  const kafka = createKafka(config, log, 'flowwatch-producer');
-  const admin = await connectAdmin(kafka, config);
+  // A quick check first: no broker means one sentence at once, not a minute of retries.
+  const admin = await connectAdmin(createKafka(config, log, 'flowwatch-producer-setup', 'quick'), config);
   try {
     await ensureTopics(admin, config.topic, options.partitions ?? DEFAULT_PARTITIONS);
   } finally {
     await admin.disconnect();
   }
-  const producer = new FlowProducer(kafka, log.child({ component: 'producer' }));
+  const producer = new FlowProducer(
+    createKafka(config, log, 'flowwatch-producer'),
+    log.child({ component: 'producer' }),
+  );
   const stop = onStopSignals(log);
   const summary: ProduceSummary = {
     source: input.source,

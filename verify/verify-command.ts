@@ -104,9 +104,17 @@ async function readProgress(
   log: Logger,
   redis: Parameters<typeof stateProgress>[1],
 ): Promise<PartitionProgress[]> {
-  const admin = await connectAdmin(createKafka(config, log, 'flowwatch-verify'), config);
+  const admin = await connectAdmin(createKafka(config, log, 'flowwatch-verify', 'quick'), config);
   try {
-    return await stateProgress(admin, redis, config.keyPrefix, [config.topic, deadLetterTopic(config.topic)]);
+    const progress = await stateProgress(admin, redis, config.keyPrefix, [config.topic, deadLetterTopic(config.topic)]);
+    // No partitions would make any state look complete: a mistyped topic must not pass for one.
+    if (!progress.some((p) => p.topic === config.topic)) {
+      throw new FlowwatchError(
+        ErrorCode.KAFKA_TOPIC_MISSING,
+        `topic ${config.topic} does not exist: nothing was streamed to compare with (check FLOWWATCH_TOPIC)`,
+      );
+    }
+    return progress;
   } finally {
     await admin.disconnect();
   }

@@ -1,6 +1,7 @@
 // The walkthrough's producer and consumers: real `flowwatch` processes, as a user would run them.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { NODE_MEMORY_FLAGS } from '../common/index.ts';
 
 const BIN = fileURLToPath(new URL('../bin/flowwatch.js', import.meta.url));
 const TAIL_LINES = 20;
@@ -16,7 +17,7 @@ export class FlowwatchProcess {
 
   constructor(name: string, args: readonly string[], env: Record<string, string>) {
     this.name = name;
-    this.child = spawn(process.execPath, [BIN, ...args], {
+    this.child = spawn(process.execPath, [...NODE_MEMORY_FLAGS, BIN, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

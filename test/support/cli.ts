@@ -1,6 +1,7 @@
 // Runs the real `flowwatch` command as a child process, the way a user does.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { NODE_MEMORY_FLAGS } from '../../common/index.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/flowwatch.js', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,7 +20,7 @@ export interface RunningCli {
 }
 
 export function spawnCli(args: readonly string[], env: Record<string, string>, stdin?: Buffer): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...NODE_MEMORY_FLAGS, BIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
