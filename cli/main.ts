@@ -15,6 +15,7 @@ import {
   readRanking,
 } from '../common/index.ts';
 import { DEFAULT_LATENESS_SECONDS, runConsume } from '../consumer/index.ts';
+import { runDashboard } from '../dashboard/index.ts';
 import { runProduce } from '../producer/index.ts';
 import { runVerify } from '../verify/index.ts';
 import { runWalkthrough } from '../walkthrough/index.ts';
@@ -35,6 +36,12 @@ const integer = (min: number) => (value: string) => {
 const positiveNumber = (value: string) => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number > 0');
+  return n;
+};
+
+const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('must be a port 0..65535');
   return n;
 };
 
@@ -205,6 +212,21 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('dashboard')
+    .description(
+      'a live web page of the state: top web servers, flows/s, lag, watermark, hourly counts and the last batch check (reads Redis, changes nothing)',
+    )
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', port, 8080)
+    .option('-n, --top <n>', 'devices in the bar chart', integer(1), 10)
+    .option('--min-count <k>', 'the line drawn on the bar chart: likely web servers have at least k', integer(0), 10)
+    .option('--interval-ms <ms>', 'how often the page is updated', integer(100), 1000)
+    .action(async (flags: { host: string; port: number; top: number; minCount: number; intervalMs: number }) => {
+      const config = configFrom(program);
+      await runDashboard(config, createLogger(config.logLevel), flags);
+    });
+
+  program
     .command('walkthrough')
     .description(
       'the whole walkthrough (npm start): start Kafka/Redis if needed, reset a fresh run, stream the file through N consumers while showing the ranking, then run the batch check; exit 0 iff stream and batch agree',
@@ -225,6 +247,7 @@ export function buildProgram(): Command {
     .option('--max-speed', 'publish as fast as the broker takes it')
     .option('-n, --top <n>', 'rows of the live ranking', integer(1), 10)
     .option('--min-count <k>', 'devices with at least k web requests count as likely web servers', integer(1), 10)
+    .option('--dashboard-port <port>', 'port of the live dashboard (taken: any free port)', port, 8080)
     .action(
       async (
         file: string,
@@ -236,6 +259,7 @@ export function buildProgram(): Command {
           maxSpeed?: boolean;
           top: number;
           minCount: number;
+          dashboardPort: number;
         },
       ) => {
         const config = configFrom(program);
@@ -254,6 +278,7 @@ export function buildProgram(): Command {
           terminal: process.stdout.isTTY === true,
           refreshMs: 250,
           catchUpTimeoutMs: 120_000,
+          dashboardPort: flags.dashboardPort,
         });
       },
     );

@@ -17,6 +17,7 @@ import {
   onStopSignals,
   stateProgress,
 } from '../common/index.ts';
+import { DashboardServer } from '../dashboard/index.ts';
 import type { Pace } from '../producer/index.ts';
 import { formatReport, verify } from '../verify/index.ts';
 import { resetRun } from './fresh-run.ts';
@@ -35,6 +36,8 @@ export interface WalkthroughOptions {
   readonly refreshMs: number;
   /** How long to wait for the consumers to catch up once the producer is done. */
   readonly catchUpTimeoutMs: number;
+  /** Port of the live dashboard; when it is taken, any free port. */
+  readonly dashboardPort: number;
 }
 
 export async function runWalkthrough(config: Config, log: Logger, options: WalkthroughOptions): Promise<number> {
@@ -44,6 +47,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
   const processes: FlowwatchProcess[] = [];
   const redis = createRedis(config);
   let admin: Awaited<ReturnType<typeof connectAdmin>> | undefined;
+  let dashboard: DashboardServer | undefined;
   try {
     await connectRedis(redis, config);
     admin = await connectAdmin(createKafka(config, log, 'flowwatch-walkthrough'), config);
@@ -56,6 +60,15 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
       keyPrefix: config.keyPrefix,
       partitions: options.partitions,
     });
+    dashboard = await DashboardServer.start(config, log, {
+      host: '127.0.0.1',
+      port: options.dashboardPort,
+      anyPortIfTaken: true,
+      top: options.top,
+      minCount: options.minCount,
+      intervalMs: 1000,
+    });
+    say(`dashboard: ${dashboard.url}`);
 
     const env = {
       KAFKA_BROKERS: config.kafkaBrokers.join(','),
@@ -141,6 +154,8 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     return report.identical ? 0 : 1;
   } finally {
     stop.dispose();
+    // Before Redis may stop: the pages get the final state, the check included, and keep showing it.
+    await dashboard?.stop();
     await Promise.all(processes.map((p) => p.stop()));
     await admin?.disconnect();
     redis.disconnect();

@@ -47,6 +47,7 @@ describe('npm start', () => {
       expect(result.code, result.stderr + result.stdout).toBe(0);
       expect(result.stdout).toMatch(/^stream and batch agree: [\d,]+ web servers .*, [\d,]+ port-80 flows$/m);
       expect(result.stdout).toMatch(/fresh run: topic/);
+      expect(result.stdout).toMatch(/^dashboard: http:\/\/127\.0\.0\.1:\d+\/$/m);
     }
     expect((await readTotals(redis, names.prefix)).flows).toBe(30_000);
   });

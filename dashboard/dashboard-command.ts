@@ -1,0 +1,25 @@
+// `flowwatch dashboard`: serves the live page until SIGINT/SIGTERM, then stops gracefully.
+import { type Config, type Logger, onStopSignals } from '../common/index.ts';
+import { DashboardServer } from './dashboard-server.ts';
+
+export interface DashboardCommandOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly top: number;
+  readonly minCount: number;
+  readonly intervalMs: number;
+}
+
+export async function runDashboard(config: Config, log: Logger, options: DashboardCommandOptions): Promise<void> {
+  const stop = onStopSignals(log);
+  try {
+    const dashboard = await DashboardServer.start(config, log, { ...options, anyPortIfTaken: false });
+    process.stdout.write(`dashboard: ${dashboard.url}\n`);
+    if (!stop.signal.aborted) {
+      await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
+    }
+    await dashboard.stop();
+  } finally {
+    stop.dispose();
+  }
+}

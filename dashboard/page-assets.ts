@@ -1,0 +1,36 @@
+// The files of the page, read once at start: the HTML, its stylesheet, its script (TypeScript with the
+// types stripped, as Node runs it) and Chart.js's browser build.
+import { readFile } from 'node:fs/promises';
+import { createRequire, stripTypeScriptTypes } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface PageAsset {
+  readonly contentType: string;
+  readonly body: Buffer;
+}
+
+const pageFile = (name: string) => fileURLToPath(new URL(`page/${name}`, import.meta.url));
+
+/** Chart.js's self-contained browser build (it sets the global `Chart`), beside its package entry. */
+function chartJsFile(): string {
+  const entry = createRequire(import.meta.url).resolve('chart.js');
+  return join(dirname(entry), 'chart.umd.js');
+}
+
+/** Path of the request → the file served there; any other path is not found. */
+export async function loadPageAssets(): Promise<ReadonlyMap<string, PageAsset>> {
+  const [html, css, pageScript, chartJs] = await Promise.all([
+    readFile(pageFile('index.html')),
+    readFile(pageFile('dashboard.css')),
+    readFile(pageFile('dashboard-page.ts'), 'utf8'),
+    readFile(chartJsFile()),
+  ]);
+  const javascript = 'text/javascript; charset=utf-8';
+  return new Map<string, PageAsset>([
+    ['/', { contentType: 'text/html; charset=utf-8', body: html }],
+    ['/dashboard.css', { contentType: 'text/css; charset=utf-8', body: css }],
+    ['/dashboard-page.js', { contentType: javascript, body: Buffer.from(stripTypeScriptTypes(pageScript)) }],
+    ['/chart.umd.js', { contentType: javascript, body: chartJs }],
+  ]);
+}

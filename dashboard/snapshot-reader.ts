@@ -1,0 +1,200 @@
+// Reads one dashboard snapshot: the ranking, totals, watermark, hourly counts and last check from
+// Redis (read commands only), and the partitions' end offsets from Kafka. Either may be away: the
+// snapshot then says so, and the next read tries again.
+import type { Redis } from 'ioredis';
+import type { Admin } from 'kafkajs';
+import {
+  type Config,
+  connectAdmin,
+  countDevices,
+  createKafka,
+  createRedis,
+  deadLetterTopic,
+  type Logger,
+  type PartitionProgress,
+  readRanking,
+  readTotals,
+  redisKeys,
+  stateProgress,
+} from '../common/index.ts';
+import { parseCheck } from './check-result.ts';
+import { FlowRate } from './flow-rate.ts';
+import { hourlySeries, hoursInOrder } from './hourly-series.ts';
+import type { HourlySeries, Snapshot } from './snapshot.ts';
+
+export interface SnapshotOptions {
+  /** Devices in the ranking. */
+  readonly top: number;
+  /** Devices with at least this many web requests are likely web servers (the line on the chart). */
+  readonly minCount: number;
+  /** A read that takes longer counts as "not reachable", so a dead connection cannot stall the page. */
+  readonly readTimeoutMs: number;
+}
+
+/** The hourly chart follows this many of the top devices: more lines would be unreadable. */
+const HOURLY_DEVICES = 5;
+/** Flows/s are averaged over this long. */
+const RATE_WINDOW_MS = 3000;
+
+/** The part of a snapshot that comes from Redis alone. */
+type RedisPart = Pick<Snapshot, 'top' | 'devicesAtMinCount' | 'deadLetters' | 'watermark' | 'hourly' | 'check'> & {
+  readonly totals: NonNullable<Snapshot['totals']>;
+};
+
+export class SnapshotReader {
+  private readonly config: Config;
+  private readonly log: Logger;
+  private readonly options: SnapshotOptions;
+  private readonly redis: Redis;
+  private admin: Admin | undefined;
+  /** A Kafka read still under way; the next snapshot waits on it rather than piling up another. */
+  private progressRead: Promise<PartitionProgress[]> | undefined;
+  private readonly produced = new FlowRate(RATE_WINDOW_MS);
+  private readonly consumed = new FlowRate(RATE_WINDOW_MS);
+  private redisWasReachable = true;
+  private kafkaWasReachable = true;
+
+  constructor(config: Config, log: Logger, options: SnapshotOptions) {
+    this.config = config;
+    this.log = log;
+    this.options = options;
+    // The client reconnects by itself for ever (see createRedis), which is what lets the page recover.
+    this.redis = createRedis(config);
+  }
+
+  async read(): Promise<Snapshot> {
+    const at = new Date().toISOString();
+    const { topic, keyPrefix } = this.config;
+    const { minCount } = this.options;
+    const fromRedis = await within(this.readRedis(), this.options.readTimeoutMs).catch((error: unknown) => {
+      this.noteReachable('Redis', false, error);
+      return undefined;
+    });
+    if (fromRedis === undefined) return { ...unreadable(), at, topic, keyPrefix, minCount };
+    this.noteReachable('Redis', true);
+    const progress = await within(this.readProgress(), this.options.readTimeoutMs).catch((error: unknown) => {
+      this.noteReachable('Kafka', false, error);
+      return undefined;
+    });
+    if (progress !== undefined) this.noteReachable('Kafka', true);
+    const now = performance.now();
+    const endOffsets = progress?.filter((p) => p.topic === topic).reduce((sum, p) => sum + p.end, 0);
+    return {
+      ...fromRedis,
+      at,
+      topic,
+      keyPrefix,
+      minCount,
+      redisReachable: true,
+      kafkaReachable: progress !== undefined,
+      partitions: (progress ?? []).toSorted((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition),
+      producedPerSecond: endOffsets === undefined ? null : this.produced.record(endOffsets, now),
+      consumedPerSecond: this.consumed.record(fromRedis.totals.flows, now),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.disconnect().catch(() => undefined);
+  }
+
+  private async readRedis(): Promise<RedisPart> {
+    const { redis } = this;
+    const prefix = this.config.keyPrefix;
+    const [top, devicesAtMinCount, totals, watermark, check, hourMembers] = await Promise.all([
+      readRanking(redis, prefix, this.options.top),
+      countDevices(redis, prefix, this.options.minCount),
+      readTotals(redis, prefix),
+      redis.get(redisKeys.watermark(prefix)),
+      redis.get(redisKeys.check(prefix)),
+      redis.zrange(redisKeys.hours(prefix), 0, '-1'),
+    ]);
+    const hourly = await this.readHourly(
+      hoursInOrder(hourMembers),
+      top.slice(0, HOURLY_DEVICES).map((d) => d.device),
+    );
+    return {
+      top,
+      devicesAtMinCount,
+      totals,
+      deadLetters: totals.invalidLines + totals.undecodable,
+      watermark: watermark === null || !Number.isFinite(Number(watermark)) ? null : Number(watermark),
+      hourly,
+      check: parseCheck(check),
+    };
+  }
+
+  /** One ZMSCORE per hour, sent as one pipeline: two days are 48 hours, a real month some 700. */
+  private async readHourly(hours: readonly number[], devices: readonly string[]): Promise<HourlySeries> {
+    if (hours.length === 0 || devices.length === 0) return hourlySeries(hours, devices, []);
+    const pipeline = this.redis.pipeline();
+    for (const hour of hours) pipeline.zmscore(redisKeys.hour(this.config.keyPrefix, hour), ...devices);
+    const replies = (await pipeline.exec()) ?? [];
+    const scores = replies.map(([error, reply]) => {
+      if (error) throw error;
+      return reply as (string | null)[];
+    });
+    return hourlySeries(hours, devices, scores);
+  }
+
+  private readProgress(): Promise<PartitionProgress[]> {
+    this.progressRead ??= (async () => {
+      try {
+        this.admin ??= await connectAdmin(createKafka(this.config, this.log, 'flowwatch-dashboard'), this.config);
+        const { topic } = this.config;
+        return await stateProgress(this.admin, this.redis, this.config.keyPrefix, [topic, deadLetterTopic(topic)]);
+      } catch (error) {
+        // A fresh client next time: kafkajs may keep a broken connection after a broker restart.
+        const admin = this.admin;
+        this.admin = undefined;
+        await admin?.disconnect().catch(() => undefined);
+        throw error;
+      } finally {
+        this.progressRead = undefined;
+      }
+    })();
+    return this.progressRead;
+  }
+
+  /** Logs only the changes, not every failed read. */
+  private noteReachable(what: 'Redis' | 'Kafka', reachable: boolean, error?: unknown): void {
+    const key = what === 'Redis' ? 'redisWasReachable' : 'kafkaWasReachable';
+    if (this[key] === reachable) return;
+    this[key] = reachable;
+    if (reachable) this.log.info(`${what} answers again`);
+    else this.log.warn({ err: error }, `${what} does not answer: the dashboard says so and keeps trying`);
+  }
+}
+
+/** What a snapshot holds when Redis could not be read: nothing but the fact. */
+function unreadable(): Omit<Snapshot, 'at' | 'topic' | 'keyPrefix' | 'minCount'> {
+  return {
+    redisReachable: false,
+    kafkaReachable: false,
+    top: [],
+    devicesAtMinCount: 0,
+    totals: null,
+    deadLetters: null,
+    partitions: [],
+    producedPerSecond: null,
+    consumedPerSecond: null,
+    watermark: null,
+    hourly: { hours: [], devices: [] },
+    check: null,
+  };
+}
+
+/** Settles as `work` does, or rejects after `ms`. */
+async function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,72 @@
+// The wire format of the dashboard: one snapshot of the state, pushed to the page as JSON. Shared by
+// the server and the page's script, so this file imports nothing.
+
+export interface DeviceCount {
+  readonly device: string;
+  readonly webRequests: number;
+}
+
+export interface SnapshotTotals {
+  readonly flows: number;
+  readonly webRequests: number;
+  readonly invalidLines: number;
+  readonly undecodable: number;
+}
+
+export interface PartitionLag {
+  readonly topic: string;
+  readonly partition: number;
+  readonly applied: number;
+  readonly end: number;
+  readonly lag: number;
+}
+
+/** Web requests per event-time hour for a few devices; `counts[i]` belongs to `hours[i]`. */
+export interface HourlySeries {
+  readonly hours: readonly number[];
+  readonly devices: readonly { readonly device: string; readonly counts: readonly number[] }[];
+}
+
+/** The last batch check, as `flowwatch verify` leaves it in `<prefix>:check`. */
+export interface CheckResult {
+  readonly at: string;
+  readonly identical: boolean;
+  readonly complete: boolean;
+  readonly devices: number;
+  readonly webRequests: number;
+  readonly flows: number;
+  readonly differences: readonly {
+    readonly device: string;
+    readonly batch: number;
+    readonly stream: number;
+    readonly difference: number;
+  }[];
+  readonly totalsDiffering: readonly { readonly total: string; readonly batch: number; readonly stream: number }[];
+}
+
+export interface Snapshot {
+  /** When it was read (ISO date). */
+  readonly at: string;
+  readonly topic: string;
+  readonly keyPrefix: string;
+  /** False: nothing below was read (the page keeps showing the last state it had). */
+  readonly redisReachable: boolean;
+  /** False: lag and produced flows/s are unknown. */
+  readonly kafkaReachable: boolean;
+  readonly minCount: number;
+  readonly top: readonly DeviceCount[];
+  /** Devices with at least `minCount` web requests: the likely web servers. */
+  readonly devicesAtMinCount: number;
+  readonly totals: SnapshotTotals | null;
+  /** What went to the dead-letter topic: invalid lines plus messages a consumer could not read. */
+  readonly deadLetters: number | null;
+  readonly partitions: readonly PartitionLag[];
+  /** Rate of change of the flow topic's end offsets; null until two readings exist. */
+  readonly producedPerSecond: number | null;
+  /** Rate of change of the flows counted in Redis; null until two readings exist. */
+  readonly consumedPerSecond: number | null;
+  /** Event-time seconds; hours ending at or before it are final. Null before the consumers set one. */
+  readonly watermark: number | null;
+  readonly hourly: HourlySeries;
+  readonly check: CheckResult | null;
+}

@@ -1,0 +1,266 @@
+// The dashboard as a person sees it, in Debian's Chromium: the ranking and figures grow while a real
+// stream runs, the hourly chart fills, a hostile device name stays text, the batch check's verdict
+// appears, and the page says "Redis unreachable" while Redis is away and recovers by itself.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Config,
+  connectAdmin,
+  createKafka,
+  createLogger,
+  createRedis,
+  deadLetterTopic,
+  loadConfig,
+  redisKeys,
+} from '../../common/index.ts';
+import { DashboardServer } from '../../dashboard/index.ts';
+import { ROOT, type RunningCli, runCli, spawnCli } from '../support/cli.ts';
+import { generatedFile, pipelineEnv, startConsumer } from '../support/pipeline.ts';
+import { OwnRedis } from '../support/redis-server.ts';
+import { type TestNames, testNames } from '../support/test-names.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const SCREENSHOT = join(ROOT, 'test-artifacts', 'dashboard.png');
+const HOSTILE = '<img src=x onerror=alert(1)>';
+/** Second place in the generated file's ranking: a bar, a ranking row and a line of the hourly chart. */
+const HOSTILE_SCORE = 800;
+const FLOWS = 30_000;
+const log = createLogger('silent');
+
+let own: OwnRedis;
+let names: TestNames;
+let config: Config;
+let redis: Redis;
+let dashboard: DashboardServer;
+let userDataDir: string;
+let browser: BrowserContext;
+let page: Page;
+let consumer: RunningCli | undefined;
+let file: string;
+const dialogs: string[] = [];
+
+/** What the page shows, read in the browser: its text and the charts' data. */
+interface PageState {
+  readonly status: string;
+  readonly flows: string;
+  readonly produced: string;
+  readonly consumed: string;
+  readonly deadLetters: string;
+  readonly check: string;
+  readonly bars: { labels: string[]; data: number[]; threshold: number[] };
+  readonly hourly: { labels: string[]; datasets: { label: string; data: number[] }[] };
+  readonly ranking: string[][];
+  readonly lag: string[][];
+  readonly differences: string[][];
+  readonly bodyText: string;
+  readonly images: number;
+}
+
+// Runs in the page, where Chart.js and the DOM are; kept as source text because the tests are
+// type-checked for Node, not for a browser.
+const READ_PAGE = `(() => {
+  const text = (id) => document.getElementById(id).textContent;
+  const rows = (id) =>
+    [...document.querySelectorAll('#' + id + ' tbody tr')].map((row) => [...row.cells].map((cell) => cell.textContent));
+  const top = Chart.getChart('top-chart').data;
+  const hourly = Chart.getChart('hourly-chart').data;
+  return {
+    status: text('status'),
+    flows: text('flows'),
+    produced: text('produced'),
+    consumed: text('consumed'),
+    deadLetters: text('dead-letters'),
+    check: text('check'),
+    bars: { labels: [...top.labels], data: [...top.datasets[0].data], threshold: [...top.datasets[1].data] },
+    hourly: { labels: [...hourly.labels], datasets: hourly.datasets.map((d) => ({ label: d.label, data: [...d.data] })) },
+    ranking: rows('ranking'),
+    lag: rows('lag'),
+    differences: rows('check-differences'),
+    bodyText: document.body.innerText,
+    images: document.querySelectorAll('img').length,
+  };
+})()`;
+
+async function pageState(): Promise<PageState> {
+  return (await page.evaluate(READ_PAGE)) as PageState;
+}
+
+async function pageWhere(wanted: (state: PageState) => boolean, what: string, timeoutMs = 30_000): Promise<PageState> {
+  return waitFor(
+    async () => {
+      const state = await pageState();
+      return wanted(state) ? state : undefined;
+    },
+    { timeoutMs, intervalMs: 100, what },
+  );
+}
+
+const count = (text: string) => Number(text.replace(/[^\d]/g, '') || 'NaN');
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+/** The bars of the streamed devices, without the one planted by hand. */
+const streamedBars = (state: PageState) => sum(state.bars.data.filter((_, i) => state.bars.labels[i] !== HOSTILE));
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `the browser tests need Debian's Chromium at ${CHROMIUM}, which is missing: apt-get install -y chromium`,
+    );
+  }
+  own = await OwnRedis.start();
+  names = testNames('dashboard');
+  config = loadConfig({ ...process.env, ...pipelineEnv(names), REDIS_URL: own.url });
+  redis = createRedis(config);
+  // Planted before the stream: the consumers add to the set around it.
+  await redis.zadd(redisKeys.webservers(names.prefix), HOSTILE_SCORE, HOSTILE);
+  dashboard = await DashboardServer.start(config, log, {
+    host: '127.0.0.1',
+    port: 0,
+    anyPortIfTaken: false,
+    top: 10,
+    minCount: 10,
+    intervalMs: 250,
+  });
+  userDataDir = mkdtempSync(join(tmpdir(), 'flowwatch-chromium-'));
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 1000 },
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (userDataDir !== undefined) rmSync(userDataDir, { recursive: true, force: true });
+  await dashboard?.stop();
+  if (consumer !== undefined && consumer.child.exitCode === null) consumer.child.kill('SIGTERM');
+  await consumer?.done;
+  redis?.disconnect();
+  await own?.stop();
+  if (names !== undefined) {
+    const admin = await connectAdmin(createKafka(config, log, 'test-cleanup'), config);
+    await admin.deleteTopics({ topics: [names.topic, deadLetterTopic(names.topic)] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+});
+
+describe('dashboard in Chromium', () => {
+  it('shows the ranking, the bars and the figures growing while a stream runs', async () => {
+    file = generatedFile(FLOWS, 31);
+    consumer = startConsumer(names, [], { REDIS_URL: own.url });
+    const producer = spawnCli(['produce', file, '--json', '--no-progress', '--rate', '5000'], pipelineEnv(names));
+    await page.goto(dashboard.url);
+
+    const early = await pageWhere((s) => count(s.flows) > 0 && streamedBars(s) > 0, 'the first counts on the page');
+    const later = await pageWhere(
+      (s) => count(s.flows) > count(early.flows) && streamedBars(s) > streamedBars(early),
+      'the counts and bars to grow',
+    );
+    expect(later.status).toMatch(/^live: /);
+    // The threshold is drawn along the bars.
+    expect(later.bars.threshold.length).toBe(later.bars.labels.length);
+    expect(new Set(later.bars.threshold)).toEqual(new Set([10]));
+    // Both rates are shown while the stream runs.
+    await pageWhere((s) => count(s.produced) > 0 && count(s.consumed) > 0, 'flows/s produced and consumed');
+    // Lag per partition: the flow topic's four and its dead-letter topic's four.
+    expect(later.lag.map((row) => row[0])).toEqual(
+      expect.arrayContaining([`${names.topic}/0`, `${names.topic}/3`, `${deadLetterTopic(names.topic)}/0`]),
+    );
+
+    const ended = await producer.done;
+    expect(ended.code, ended.stderr).toBe(0);
+    const done = await pageWhere(
+      (s) => s.flows === FLOWS.toLocaleString('en-US') && s.lag.every((row) => row[3] === '0'),
+      'every flow counted and no lag',
+      60_000,
+    );
+    expect(done.deadLetters).toMatch(/^0 \(/);
+    expect(done.bars.labels[0]).toBe('EnterpriseAppServer');
+  });
+
+  it('draws web requests per event-time hour for the top five servers', async () => {
+    const prefix = names.prefix;
+    if ((await redis.zcard(redisKeys.hours(prefix))) === 0) {
+      // The consumers do not keep hourly counts (yet): plant some, as they would.
+      await redis.zadd(redisKeys.hours(prefix), 300, '33', 420, '34', 380, '35');
+      await redis.zadd(redisKeys.hour(prefix, 33), 120, 'EnterpriseAppServer', 40, HOSTILE);
+      await redis.zadd(redisKeys.hour(prefix, 34), 150, 'EnterpriseAppServer', 90, 'Comp107919');
+      await redis.zadd(redisKeys.hour(prefix, 35), 130, 'EnterpriseAppServer', 60, 'Comp107919');
+    }
+    const state = await pageWhere(
+      (s) => s.hourly.labels.length > 0 && s.hourly.datasets.some((d) => sum(d.data) > 0),
+      'the hourly chart to fill',
+    );
+    expect(state.hourly.datasets.map((d) => d.label)).toEqual(state.bars.labels.slice(0, 5));
+    for (const dataset of state.hourly.datasets) expect(dataset.data.length).toBe(state.hourly.labels.length);
+    const hours = state.hourly.labels.map(Number);
+    expect(hours).toEqual([...hours].sort((a, b) => a - b));
+  });
+
+  it('shows a hostile device name as its characters, never as markup', async () => {
+    const state = await pageState();
+    expect(state.bars.labels).toContain(HOSTILE);
+    expect(state.hourly.datasets.map((d) => d.label)).toContain(HOSTILE);
+    expect(state.ranking).toContainEqual(['2', HOSTILE, HOSTILE_SCORE.toLocaleString('en-US')]);
+    expect(state.bodyText).toContain(HOSTILE);
+    expect(state.images).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it("shows the batch check's verdict once it has run: the difference, then agreement", async () => {
+    expect((await pageState()).check).toMatch(/^not run yet/);
+    const env = { ...pipelineEnv(names), REDIS_URL: own.url };
+    // The planted device is not in the file: the real batch check finds exactly that difference.
+    const differ = await runCli(['verify', file], env);
+    expect(differ.code, differ.stderr).toBe(1);
+    const shown = await pageWhere((s) => s.check.startsWith('stream and batch differ'), 'the difference');
+    expect(shown.differences).toContainEqual([HOSTILE, '0', HOSTILE_SCORE.toLocaleString('en-US'), '+800']);
+    expect(shown.images).toBe(0);
+    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+    // The bars glide to new values: wait until they are still, so the picture shows them whole.
+    await waitFor(() => page.evaluate("!Chart.animator.running(Chart.getChart('top-chart'))"), {
+      timeoutMs: 5000,
+      what: 'the bar chart to stop moving',
+    });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    await redis.zrem(redisKeys.webservers(names.prefix), HOSTILE);
+    const agree = await runCli(['verify', file], env);
+    expect(agree.code, agree.stderr).toBe(0);
+    const agreed = await pageWhere((s) => s.check.startsWith('stream and batch agree'), 'the agreement');
+    expect(agreed.check).toContain(`${FLOWS.toLocaleString('en-US')} flows`);
+    expect(agreed.bars.labels).not.toContain(HOSTILE);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('says "Redis unreachable" while Redis is away, keeps the last state, and recovers by itself', async () => {
+    await own.stop();
+    const away = await pageWhere((s) => s.status.includes('Redis unreachable'), '"Redis unreachable"');
+    expect(away.flows).toBe(FLOWS.toLocaleString('en-US'));
+    expect(away.bars.labels.length).toBeGreaterThan(0);
+    await own.start();
+    const back = await pageWhere((s) => s.status.startsWith('live: '), 'the page to recover');
+    expect(back.status).not.toContain('unreachable');
+    expect(back.flows).toBe(FLOWS.toLocaleString('en-US'));
+  });
+});

@@ -1,0 +1,247 @@
+// The dashboard's HTTP surface, without a browser: what it serves and with which headers, that it
+// answers nothing else, that its events carry the state, and that it only ever reads Redis.
+import { request } from 'node:http';
+import { Script } from 'node:vm';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Config, createLogger, createRedis, FlowwatchError, loadConfig, redisKeys } from '../../common/index.ts';
+import { DashboardServer, type Snapshot } from '../../dashboard/index.ts';
+import { spawnCli } from '../support/cli.ts';
+import { pipelineEnv } from '../support/pipeline.ts';
+import { OwnRedis } from '../support/redis-server.ts';
+import { type TestNames, testNames } from '../support/test-names.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const log = createLogger('silent');
+let own: OwnRedis;
+let names: TestNames;
+let config: Config;
+let redis: Redis;
+let dashboard: DashboardServer;
+
+const options = { host: '127.0.0.1', port: 0, anyPortIfTaken: false, top: 10, minCount: 10, intervalMs: 200 };
+
+beforeAll(async () => {
+  own = await OwnRedis.start();
+  names = testNames('dashboard-http');
+  config = loadConfig({
+    ...process.env,
+    REDIS_URL: own.url,
+    FLOWWATCH_TOPIC: names.topic,
+    FLOWWATCH_GROUP: names.group,
+    FLOWWATCH_KEY_PREFIX: names.prefix,
+  });
+  redis = createRedis(config);
+  const prefix = names.prefix;
+  await redis.zadd(redisKeys.webservers(prefix), 50, 'Web1', 20, 'Web2', 3, 'Client9');
+  await redis.hset(redisKeys.totals(prefix), { flows: 1000, webRequests: 73, invalidLines: 2, undecodable: 1 });
+  await redis.zadd(redisKeys.hours(prefix), 40, '33', 33, '32');
+  await redis.zadd(redisKeys.hour(prefix, 32), 12, 'Web1', 20, 'Web2');
+  await redis.zadd(redisKeys.hour(prefix, 33), 38, 'Web1');
+  await redis.set(redisKeys.watermark(prefix), '118800');
+  dashboard = await DashboardServer.start(config, log, options);
+});
+
+afterAll(async () => {
+  await dashboard?.stop();
+  redis?.disconnect();
+  await own?.stop();
+});
+
+interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+/** A request with the path exactly as given (fetch would normalise `..` away). */
+function send(method: string, path: string): Promise<Reply> {
+  const { hostname, port } = new URL(dashboard.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method, path }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Reads the event stream until a snapshot satisfies `wanted`. */
+async function snapshotWhere(wanted: (s: Snapshot) => boolean, timeoutMs = 10_000): Promise<Snapshot> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    const response = await fetch(new URL('/events', dashboard.url), { signal: abort.signal });
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const decoder = new TextDecoder();
+    let buffered = '';
+    for await (const chunk of response.body as ReadableStream<Uint8Array>) {
+      buffered += decoder.decode(chunk, { stream: true });
+      let end = buffered.indexOf('\n\n');
+      while (end !== -1) {
+        const event = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        end = buffered.indexOf('\n\n');
+        if (!event.startsWith('data: ')) continue;
+        const snapshot = JSON.parse(event.slice('data: '.length)) as Snapshot;
+        if (wanted(snapshot)) return snapshot;
+      }
+    }
+    throw new Error('the event stream ended');
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+}
+
+describe('dashboard server', () => {
+  it('serves the page, its script with the types stripped, and Chart.js, under a strict content policy', async () => {
+    const expected = {
+      '/': 'text/html; charset=utf-8',
+      '/dashboard.css': 'text/css; charset=utf-8',
+      '/dashboard-page.js': 'text/javascript; charset=utf-8',
+      '/chart.umd.js': 'text/javascript; charset=utf-8',
+    };
+    for (const [path, type] of Object.entries(expected)) {
+      const reply = await send('GET', path);
+      expect(reply.status, path).toBe(200);
+      expect(reply.headers['content-type'], path).toBe(type);
+      expect(reply.headers['content-security-policy'], path).toBe("default-src 'self'");
+      expect(reply.headers['x-content-type-options'], path).toBe('nosniff');
+    }
+    const html = (await send('GET', '/')).body;
+    expect(html).toContain('<script src="/dashboard-page.js" type="module">');
+    // No inline script: the policy would block it.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const script = (await send('GET', '/dashboard-page.js')).body;
+    expect(() => new Script(script)).not.toThrow();
+    expect(script).toContain("new EventSource('/events')");
+    expect((await send('GET', '/chart.umd.js')).body).toMatch(/Chart\.js v4/);
+  });
+
+  it('answers any other path with 404 and any other method with 405, never 2xx', async () => {
+    for (const path of [
+      '/nope',
+      '/index.html',
+      '/dashboard-page.ts',
+      '/../package.json',
+      '/events/x',
+      '//',
+      '/page/',
+    ]) {
+      const reply = await send('GET', path);
+      expect(reply.status, path).toBe(404);
+      expect(reply.headers['content-security-policy'], path).toBe("default-src 'self'");
+    }
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+      for (const path of ['/', '/events', '/chart.umd.js']) {
+        const reply = await send(method, path);
+        expect(reply.status, `${method} ${path}`).toBe(405);
+        expect(reply.headers.allow).toBe('GET');
+      }
+      expect((await send(method, '/nope')).status).toBe(404);
+    }
+    // A query string does not open another door: the path alone is looked up.
+    expect((await send('GET', '/?x=<script>')).status).toBe(200);
+  });
+
+  it('pushes snapshots of the state as server-sent events', async () => {
+    const snapshot = await snapshotWhere((s) => s.redisReachable);
+    expect(snapshot.topic).toBe(names.topic);
+    expect(snapshot.top).toEqual([
+      { device: 'Web1', webRequests: 50 },
+      { device: 'Web2', webRequests: 20 },
+      { device: 'Client9', webRequests: 3 },
+    ]);
+    expect(snapshot.minCount).toBe(10);
+    expect(snapshot.devicesAtMinCount).toBe(2);
+    expect(snapshot.totals).toEqual({ flows: 1000, webRequests: 73, invalidLines: 2, undecodable: 1 });
+    expect(snapshot.deadLetters).toBe(3);
+    expect(snapshot.watermark).toBe(118_800);
+    expect(snapshot.hourly).toEqual({
+      hours: [32, 33],
+      devices: [
+        { device: 'Web1', counts: [12, 38] },
+        { device: 'Web2', counts: [20, 0] },
+        { device: 'Client9', counts: [0, 0] },
+      ],
+    });
+    expect(snapshot.check).toBeNull();
+    // The topic does not exist: Kafka answers, with no partitions to report.
+    expect(snapshot.kafkaReachable).toBe(true);
+    expect(snapshot.partitions).toEqual([]);
+
+    await redis.zincrby(redisKeys.webservers(names.prefix), 25, 'Web2');
+    await redis.hincrby(redisKeys.totals(names.prefix), 'flows', 500);
+    const later = await snapshotWhere((s) => s.totals?.flows === 1500);
+    expect(later.top.slice(0, 2)).toEqual([
+      { device: 'Web1', webRequests: 50 },
+      { device: 'Web2', webRequests: 45 },
+    ]);
+  });
+
+  it('only reads Redis, whatever it is asked', async () => {
+    const monitor = await createRedis(config).monitor();
+    const commands: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase()));
+    try {
+      await snapshotWhere((s) => s.redisReachable);
+      // Every method on every path (the event stream is opened by snapshotWhere: it never ends).
+      for (const method of ['GET', 'POST', 'PUT', 'DELETE'])
+        for (const path of ['/', '/events', '/nope', '/dashboard-page.js'])
+          if (method !== 'GET' || path !== '/events') await send(method, path);
+      await snapshotWhere((s) => s.redisReachable);
+      await waitFor(() => commands.includes('zmscore'), { timeoutMs: 5000, what: 'the dashboard reading hours' });
+    } finally {
+      monitor.disconnect();
+    }
+    const seen = [...new Set(commands)];
+    const writing: string[] = [];
+    for (const name of seen) {
+      const [info] = (await redis.command('INFO', name)) as [unknown[] | null];
+      const flags = (info?.[2] ?? []) as string[];
+      if (flags.includes('write')) writing.push(name);
+    }
+    expect(seen).toEqual(expect.arrayContaining(['zrevrangebyscore', 'hgetall', 'zmscore', 'get']));
+    expect(writing).toEqual([]);
+  });
+
+  it('fails with a plain sentence when its port is taken, or takes any free one if allowed', async () => {
+    const port = Number(new URL(dashboard.url).port);
+    const error = await DashboardServer.start(config, log, { ...options, port }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlowwatchError);
+    expect((error as Error).message).toMatch(/port is in use/);
+    const elsewhere = await DashboardServer.start(config, log, { ...options, port, anyPortIfTaken: true });
+    try {
+      expect(Number(new URL(elsewhere.url).port)).not.toBe(port);
+      expect((await fetch(elsewhere.url)).status).toBe(200);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
+  it('runs as `flowwatch dashboard`: prints its address, serves it, and stops on SIGINT with exit 0', async () => {
+    const cli = spawnCli(['dashboard', '--port', '0', '--interval-ms', '200'], {
+      ...pipelineEnv(names),
+      REDIS_URL: own.url,
+    });
+    try {
+      const url = await waitFor(() => /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(cli.output().stdout)?.[1], {
+        timeoutMs: 15_000,
+        what: 'the dashboard address',
+      });
+      expect((await fetch(url)).status).toBe(200);
+      cli.child.kill('SIGINT');
+      const result = await cli.done;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toBe(`dashboard: ${url}\n`);
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+    }
+  });
+});
