@@ -7,7 +7,6 @@ import { invalidReason } from './validity.ts';
 /** Lines longer than this are rejected without being buffered whole (a LANL line is about 70 bytes). */
 export const MAX_LINE_BYTES = 4096;
 
-const QUOTE = 0x22;
 const CR = 0x0d;
 
 export type LineResult =
@@ -24,9 +23,15 @@ export function parseFlowLine(line: Buffer): LineResult {
   if (end === 0) return BLANK;
   const bytes = end === line.length ? line : line.subarray(0, end);
   if (!isUtf8(bytes)) return NOT_UTF8;
-  const text = bytes.toString('utf8');
+  return parseFlowText(bytes.toString('utf8'));
+}
+
+/** Parses one line already decoded (valid UTF-8 by construction), without its LF. */
+export function parseFlowText(line: string): LineResult {
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (text.length === 0) return BLANK;
   let fields: string[];
-  if (bytes.indexOf(QUOTE) === -1) {
+  if (text.indexOf('"') === -1) {
     fields = text.split(',');
   } else {
     const quoted = splitQuoted(text);

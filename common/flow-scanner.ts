@@ -1,6 +1,7 @@
 // Splits a byte stream into numbered lines and classifies each: flow, invalid (with a reason) or
 // skipped (blank, header). Memory stays bounded: an over-long line is dropped as it streams past.
-import { isHeaderLine, MAX_LINE_BYTES, parseFlowLine } from './flow-line.ts';
+import { isAscii } from 'node:buffer';
+import { isHeaderLine, MAX_LINE_BYTES, parseFlowLine, parseFlowText } from './flow-line.ts';
 
 const LF = 0x0a;
 
@@ -32,9 +33,12 @@ export class FlowScanner {
   }
 
   push(chunk: Buffer): void {
+    // LANL files are ASCII: then one decode of the whole chunk replaces a UTF-8 check and a decode
+    // per line (string offsets equal byte offsets).
+    const text = isAscii(chunk) ? chunk.toString('latin1') : undefined;
     let start = 0;
     for (let newline = chunk.indexOf(LF); newline !== -1; newline = chunk.indexOf(LF, start)) {
-      this.takeLine(chunk, start, newline);
+      this.takeLine(chunk, start, newline, text);
       start = newline + 1;
     }
     if (start < chunk.length) this.keepPartial(chunk.subarray(start));
@@ -45,7 +49,7 @@ export class FlowScanner {
     if (this.pending !== undefined || this.overlongBytes > 0) this.takeLine(Buffer.alloc(0), 0, 0);
   }
 
-  private takeLine(chunk: Buffer, start: number, end: number): void {
+  private takeLine(chunk: Buffer, start: number, end: number, text?: string): void {
     const lineNumber = ++this.counts.lines;
     if (this.overlongBytes > 0) {
       const total = this.overlongBytes + (end - start);
@@ -56,9 +60,11 @@ export class FlowScanner {
       return;
     }
     let line = chunk.subarray(start, end);
+    let decoded = text;
     if (this.pending !== undefined) {
       line = Buffer.concat([this.pending, line]);
       this.pending = undefined;
+      decoded = undefined;
     }
     if (line.length > this.maxLineBytes) {
       this.reject(
@@ -72,7 +78,7 @@ export class FlowScanner {
       this.skip(lineNumber);
       return;
     }
-    const result = parseFlowLine(line);
+    const result = decoded === undefined ? parseFlowLine(line) : parseFlowText(decoded.slice(start, end));
     if (result.kind === 'flow') {
       this.counts.flows++;
       this.visitor.flow(result.fields, line, lineNumber);

@@ -4,7 +4,7 @@ export { type Config, type ConfigSource, deadLetterTopic, loadConfig } from './c
 export { ErrorCode, FlowwatchError, isFlowwatchError } from './errors.ts';
 export { FIELD_COUNT, Field, FLOW_FIELDS, type FlowField, isWebRequest, WEB_PORT } from './flow.ts';
 export { type FlowInput, openFlowInput } from './flow-input.ts';
-export { isHeaderLine, type LineResult, MAX_LINE_BYTES, parseFlowLine } from './flow-line.ts';
+export { isHeaderLine, type LineResult, MAX_LINE_BYTES, parseFlowLine, parseFlowText } from './flow-line.ts';
 export {
   flowMessage,
   Header,
