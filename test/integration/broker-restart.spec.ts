@@ -66,8 +66,12 @@ describe('a broker restart', () => {
     const members = [startConsumer(names, [], env), startConsumer(names, [], env)];
     try {
       await waitFor(async () => (await readTotals(redis, names.prefix)).flows > 80_000, {
-        timeoutMs: 60_000,
+        timeoutMs: 120_000,
         what: 'progress',
+      }).catch((error: Error) => {
+        // Say what the processes said: a slow broker start and a crash look alike from here.
+        const tails = [producer, ...members].map((p) => p.output().stderr.slice(-1500)).join('\n---\n');
+        throw new Error(`${error.message}\n${tails}`);
       });
       const pid = Number(readFileSync(`${RUN_DIR}kafka-${port}/broker.pid`, 'utf8'));
       process.kill(pid, 'SIGKILL');
