@@ -22,8 +22,16 @@ export const RejectedBy = { line: 'line', message: 'message' } as const;
 
 const CR = 0x0d;
 
-/** A flow: key = DstDevice, value = the line as it stood in the file (UTF-8, no line end). */
-export function flowMessage(fields: readonly string[], line: Buffer, source: string, lineNumber: number): Message {
+/**
+ * A flow: key = DstDevice, value = the line as it stood in the file (UTF-8, no line end). `source`
+ * may be given encoded once, so the hot path does not encode the same name for every message.
+ */
+export function flowMessage(
+  fields: readonly string[],
+  line: Buffer,
+  source: Buffer | string,
+  lineNumber: number,
+): Message {
   const value = line.length > 0 && line[line.length - 1] === CR ? line.subarray(0, line.length - 1) : line;
   return {
     key: fields[Field.DstDevice] as string,

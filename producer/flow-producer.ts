@@ -68,6 +68,7 @@ export class FlowProducer {
     const rejections = new RejectionLog(this.log);
     const pacer = options.pace === undefined ? undefined : new Pacer(options.pace);
     const pending: PendingFlow[] = [];
+    const sourceHeader = Buffer.from(input.source);
     let flows: Message[] = [];
     let deadLetters: Message[] = [];
     let batchLastLine = 0;
@@ -76,8 +77,8 @@ export class FlowProducer {
     const scanner = new FlowScanner({
       flow: (fields, line, lineNumber) => {
         pending.push({
-          message: flowMessage(fields, line, input.source, lineNumber),
-          time: Number(fields[Field.Time]),
+          message: flowMessage(fields, line, sourceHeader, lineNumber),
+          time: pacer === undefined ? 0 : Number(fields[Field.Time]),
           lineNumber,
         });
       },
