@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --max-old-space-size=128 --max-semi-space-size=8
 // Entry point of the `flowwatch` command (Node 24 runs the TypeScript sources directly).
+import module from 'node:module';
 
 // kafkajs 2.2.4 arms timers with negative delays on newer Node, which only warns; the dashboard
 // strips its page's types with node:module's stripTypeScriptTypes, which Node still calls
@@ -19,6 +20,9 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
   );
   process.exit(2);
 }
+
+// Compiled code is cached on disk (in the OS temp folder): later runs start in about half the time.
+module.enableCompileCache?.();
 
 const { main } = await import('../cli/main.ts');
 process.exit(await main(process.argv));

@@ -62,6 +62,9 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
   const input = await openFlowInput(options.file);
   const redis = await connectRedis(createRedis(config), config);
   try {
+    // The file is counted while Kafka and Redis are asked how far the state has got.
+    const counting = countFromInput(input);
+    counting.catch(() => undefined);
     const progress = await readProgress(config, log, redis);
     const complete = isCaughtUp(progress);
     if (!complete && !options.partial) {
@@ -71,8 +74,8 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
         `the state is not complete yet: ${behind.toLocaleString('en-US')} messages of ${config.topic} are not applied (wait for the consumers, or use --partial)\n${formatProgress(progress)}`,
       );
     }
-    const batch = await countFromInput(input);
-    const [scores, totals] = await Promise.all([
+    const [batch, scores, totals] = await Promise.all([
+      counting,
       readAllScores(redis, config.keyPrefix),
       readTotals(redis, config.keyPrefix),
     ]);
