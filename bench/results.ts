@@ -10,7 +10,7 @@ export interface SizeResults {
 export interface BenchResults {
   readonly date: string;
   readonly machine: { cpus: number; cpuModel: string; memoryGb: number };
-  readonly versions: { node: string; kafka: string; kafkajs: string };
+  readonly versions: { node: string; kafka: string; kafkajs: string; platformaticKafka: string };
   readonly runs: number;
   readonly sizes: SizeResults[];
 }
@@ -27,6 +27,8 @@ const n = (value: number | undefined) => (value === undefined ? '–' : Math.rou
 const ratio = (ours: number | undefined, reference: number | undefined) =>
   ours === undefined || reference === undefined || reference === 0 ? '–' : `${(ours / reference).toFixed(2)}×`;
 
+const PEER_STAGE = 'peer: @platformatic/kafka producer (same records, idempotent, acks=all)';
+
 interface Row {
   readonly stage: string;
   readonly ours: string;
@@ -39,7 +41,7 @@ export function formatResults(results: BenchResults): string {
   const lines = [
     '# flowwatch benchmarks',
     '',
-    `${results.date} · ${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGb} GiB · Node ${results.versions.node} · Apache Kafka ${results.versions.kafka} · kafkajs ${results.versions.kafkajs} · median of ${results.runs} run(s) per figure`,
+    `${results.date} · ${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGb} GiB · Node ${results.versions.node} · Apache Kafka ${results.versions.kafka} · kafkajs ${results.versions.kafkajs} (peer: @platformatic/kafka ${results.versions.platformaticKafka}) · median of ${results.runs} run(s) per figure`,
     '',
     'Broker, Redis, producer and consumers all share the same cores. Flows/s; RSS is the peak resident memory of the process (the largest of them for a group).',
   ];
@@ -59,6 +61,13 @@ export function formatResults(results: BenchResults): string {
         referenceName: 'Kafka ProducerPerformance',
         reference: n(f['producer.reference']),
         rss: n(f['producer.rss']),
+      },
+      {
+        stage: PEER_STAGE,
+        ours: n(f['producer.platformatic']),
+        referenceName: 'Kafka ProducerPerformance',
+        reference: n(f['producer.reference']),
+        rss: n(f['producer.platformatic.rss']),
       },
       {
         stage: 'consumer ×1: Kafka → Redis, exactly once',
@@ -99,6 +108,7 @@ export function formatResults(results: BenchResults): string {
     const refs: Record<string, [number | undefined, number | undefined]> = {
       'parse + validate (no Kafka)': [f['parse.ours'], f['parse.csvParse']],
       'producer: file → Kafka (acks=all, idempotent)': [f['producer.rate'], f['producer.reference']],
+      [PEER_STAGE]: [f['producer.platformatic'], f['producer.reference']],
       'consumer ×1: Kafka → Redis, exactly once': [f['consumer1.rate'], f['consumer.reference']],
       'consumer ×2: Kafka → Redis, exactly once': [f['consumer2.rate'], f['consumer.reference']],
       'end to end: producer + 2 consumers': [f['e2e.rate'], 100_000],

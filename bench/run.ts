@@ -23,6 +23,7 @@ import { generateFlowText } from '../data/flow-generator.ts';
 import { csvParseRate, redisIncrRate, scannerRate } from './ceilings.ts';
 import { consumerPerformance, producerPerformance } from './kafka-tools.ts';
 import { consumeStage, endToEndStage, freshRun, produceStage, type Run, verifyStage } from './pipeline-stages.ts';
+import { platformaticProducerRate } from './platformatic-peer.ts';
 import { type BenchResults, formatResults, median, type SizeResults } from './results.ts';
 
 const program = new Command('bench')
@@ -38,11 +39,12 @@ const config = loadConfig(process.env);
 const log = createLogger('warn');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const dataDir = fileURLToPath(new URL('./data/', import.meta.url));
-const kafkajsVersion = (
-  JSON.parse(readFileSync(new URL('../node_modules/kafkajs/package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  }
-).version;
+const packageVersion = (name: string) =>
+  (
+    JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as {
+      version: string;
+    }
+  ).version;
 const kafkaVersion =
   /<kafka.version>([^<]+)</.exec(readFileSync(new URL('../infra/pom.xml', import.meta.url), 'utf8'))?.[1] ?? '?';
 
@@ -98,6 +100,13 @@ async function measureSize(lines: number): Promise<SizeResults> {
     add('producer.reference', pp.recordsPerSecond);
     say(`  ProducerPerformance ${Math.round(pp.recordsPerSecond)} records/s`);
 
+    const peer = track(freshRun('platformatic'));
+    await ensureTopics(admin, peer.topic);
+    const platformatic = await platformaticProducerRate(brokers, peer.topic, file);
+    add('producer.platformatic', platformatic.recordsPerSecond);
+    add('producer.platformatic.rss', platformatic.peakRssMb);
+    say(`  @platformatic/kafka producer ${Math.round(platformatic.recordsPerSecond)} records/s`);
+
     for (const members of [1, 2]) {
       const run = track({ ...freshRun(`consume${members}`), topic: produced.topic });
       const consumed = await consumeStage(run, lines, members);
@@ -148,7 +157,12 @@ try {
   const results: BenchResults = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memoryGb: Math.round(totalmem() / 2 ** 30) },
-    versions: { node: process.version, kafka: kafkaVersion, kafkajs: kafkajsVersion },
+    versions: {
+      node: process.version,
+      kafka: kafkaVersion,
+      kafkajs: packageVersion('kafkajs'),
+      platformaticKafka: packageVersion('@platformatic/kafka'),
+    },
     runs,
     sizes: [],
   };
