@@ -27,15 +27,66 @@ const n = (value: number | undefined) => (value === undefined ? '–' : Math.rou
 const ratio = (ours: number | undefined, reference: number | undefined) =>
   ours === undefined || reference === undefined || reference === 0 ? '–' : `${(ours / reference).toFixed(2)}×`;
 
-const PEER_STAGE = 'peer: @platformatic/kafka producer (same records, idempotent, acks=all)';
-
+/** One line of the table: figures by name (see SizeResults.figures), or fixed targets. */
 interface Row {
   readonly stage: string;
-  readonly ours: string;
-  readonly reference: string;
+  readonly ours?: string;
   readonly referenceName: string;
-  readonly rss: string;
+  readonly reference: string | number;
+  readonly rss?: string;
 }
+
+const ROWS: readonly Row[] = [
+  {
+    stage: 'parse + validate (no Kafka)',
+    ours: 'parse.ours',
+    referenceName: 'csv-parse alone',
+    reference: 'parse.csvParse',
+  },
+  {
+    stage: 'producer: file → Kafka (acks=all, idempotent)',
+    ours: 'producer.rate',
+    referenceName: 'Kafka ProducerPerformance',
+    reference: 'producer.reference',
+    rss: 'producer.rss',
+  },
+  {
+    stage: 'peer: @platformatic/kafka producer (same records, idempotent, acks=all)',
+    ours: 'producer.platformatic',
+    referenceName: 'Kafka ProducerPerformance',
+    reference: 'producer.reference',
+    rss: 'producer.platformatic.rss',
+  },
+  {
+    stage: 'consumer ×1: Kafka → Redis, exactly once',
+    ours: 'consumer1.rate',
+    referenceName: 'Kafka ConsumerPerformance',
+    reference: 'consumer.reference',
+    rss: 'consumer1.rss',
+  },
+  {
+    stage: 'consumer ×2: Kafka → Redis, exactly once',
+    ours: 'consumer2.rate',
+    referenceName: 'Kafka ConsumerPerformance',
+    reference: 'consumer.reference',
+    rss: 'consumer2.rss',
+  },
+  {
+    stage: 'end to end: producer + 2 consumers',
+    ours: 'e2e.rate',
+    referenceName: 'target',
+    reference: 100_000,
+    rss: 'e2e.rss',
+  },
+  {
+    stage: 'batch check: flowwatch verify (whole command)',
+    ours: 'verify.rate',
+    referenceName: 'target',
+    reference: 1_000_000,
+    rss: 'verify.rss',
+  },
+  { stage: 'Redis INCR, pipelined ×100 (redis-benchmark)', referenceName: 'ceiling', reference: 'redis.incr' },
+];
 
 export function formatResults(results: BenchResults): string {
   const lines = [
@@ -46,74 +97,7 @@ export function formatResults(results: BenchResults): string {
     'Broker, Redis, producer and consumers all share the same cores. Flows/s; RSS is the peak resident memory of the process (the largest of them for a group).',
   ];
   for (const size of results.sizes) {
-    const f = size.figures;
-    const rows: Row[] = [
-      {
-        stage: 'parse + validate (no Kafka)',
-        ours: n(f['parse.ours']),
-        referenceName: 'csv-parse alone',
-        reference: n(f['parse.csvParse']),
-        rss: '–',
-      },
-      {
-        stage: 'producer: file → Kafka (acks=all, idempotent)',
-        ours: n(f['producer.rate']),
-        referenceName: 'Kafka ProducerPerformance',
-        reference: n(f['producer.reference']),
-        rss: n(f['producer.rss']),
-      },
-      {
-        stage: PEER_STAGE,
-        ours: n(f['producer.platformatic']),
-        referenceName: 'Kafka ProducerPerformance',
-        reference: n(f['producer.reference']),
-        rss: n(f['producer.platformatic.rss']),
-      },
-      {
-        stage: 'consumer ×1: Kafka → Redis, exactly once',
-        ours: n(f['consumer1.rate']),
-        referenceName: 'Kafka ConsumerPerformance',
-        reference: n(f['consumer.reference']),
-        rss: n(f['consumer1.rss']),
-      },
-      {
-        stage: 'consumer ×2: Kafka → Redis, exactly once',
-        ours: n(f['consumer2.rate']),
-        referenceName: 'Kafka ConsumerPerformance',
-        reference: n(f['consumer.reference']),
-        rss: n(f['consumer2.rss']),
-      },
-      {
-        stage: 'end to end: producer + 2 consumers',
-        ours: n(f['e2e.rate']),
-        referenceName: 'target',
-        reference: n(100_000),
-        rss: n(f['e2e.rss']),
-      },
-      {
-        stage: 'batch check: flowwatch verify (whole command)',
-        ours: n(f['verify.rate']),
-        referenceName: 'target',
-        reference: n(1_000_000),
-        rss: n(f['verify.rss']),
-      },
-      {
-        stage: 'Redis INCR, pipelined ×100 (redis-benchmark)',
-        ours: '–',
-        referenceName: 'ceiling',
-        reference: n(f['redis.incr']),
-        rss: '–',
-      },
-    ];
-    const refs: Record<string, [number | undefined, number | undefined]> = {
-      'parse + validate (no Kafka)': [f['parse.ours'], f['parse.csvParse']],
-      'producer: file → Kafka (acks=all, idempotent)': [f['producer.rate'], f['producer.reference']],
-      [PEER_STAGE]: [f['producer.platformatic'], f['producer.reference']],
-      'consumer ×1: Kafka → Redis, exactly once': [f['consumer1.rate'], f['consumer.reference']],
-      'consumer ×2: Kafka → Redis, exactly once': [f['consumer2.rate'], f['consumer.reference']],
-      'end to end: producer + 2 consumers': [f['e2e.rate'], 100_000],
-      'batch check: flowwatch verify (whole command)': [f['verify.rate'], 1_000_000],
-    };
+    const figure = (name: string | number | undefined) => (typeof name === 'string' ? size.figures[name] : name);
     lines.push(
       '',
       `## ${size.lines.toLocaleString('en-US')} lines`,
@@ -121,10 +105,11 @@ export function formatResults(results: BenchResults): string {
       '| stage | ours (flows/s) | reference | reference (/s) | ratio | peak RSS (MB) |',
       '| --- | ---: | --- | ---: | ---: | ---: |',
     );
-    for (const row of rows) {
-      const [ours, reference] = refs[row.stage] ?? [undefined, undefined];
+    for (const row of ROWS) {
+      const ours = figure(row.ours);
+      const reference = figure(row.reference);
       lines.push(
-        `| ${row.stage} | ${row.ours} | ${row.referenceName} | ${row.reference} | ${ratio(ours, reference)} | ${row.rss} |`,
+        `| ${row.stage} | ${n(ours)} | ${row.referenceName} | ${n(reference)} | ${ratio(ours, reference)} | ${n(figure(row.rss))} |`,
       );
     }
     if (size.latency !== undefined) {
