@@ -24,21 +24,17 @@ import {
   deleteState,
   expectStateEqualsFile,
   generatedFile,
+  namedRuns,
   produce,
   startConsumer,
 } from '../support/pipeline.ts';
 import { OwnRedis } from '../support/redis-server.ts';
-import { type TestNames, testNames } from '../support/test-names.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const config = loadConfig(process.env);
 const redis = createRedis(config);
-const used: TestNames[] = [];
-const named = (label: string) => {
-  const names = testNames(label);
-  used.push(names);
-  return names;
-};
+const runs = namedRuns(redis);
+const named = runs.named;
 
 /** A file big enough that one member needs several seconds for it. */
 const BIG_FILE_FLOWS = 400_000;
@@ -49,7 +45,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  for (const names of used) await deleteState(redis, names.prefix);
+  await runs.cleanup();
   redis.disconnect();
 });
 

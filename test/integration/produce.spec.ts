@@ -1,5 +1,6 @@
 // `flowwatch produce` against the real broker: what lands in the flow topic and in the dead-letter
 // topic, for a plain file, a gzip file and standard input; failures; a crash; pacing; memory.
+
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import {
   MAX_LINE_BYTES,
 } from '../../common/index.ts';
 import { generateFlowText } from '../../data/flow-generator.ts';
+import type { ProduceSummary } from '../../producer/index.ts';
 import { type CliResult, runCli, spawnCli } from '../support/cli.ts';
 import { testNames } from '../support/test-names.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -200,17 +202,7 @@ async function readTopic(name: string): Promise<Received[]> {
 // ---------------------------------------------------------------------------------------------
 // Assertions shared by the plain, gzip and stdin runs.
 
-interface Summary {
-  source: string;
-  topic: string;
-  linesRead: number;
-  flowsPublished: number;
-  invalidLines: number;
-  skippedLines: number;
-  lastLineDelivered: number;
-  elapsedSeconds: number;
-  complete: boolean;
-}
+type Summary = ProduceSummary;
 
 function summaryOf(result: CliResult): Summary {
   expect(result.code, result.stderr).toBe(0);

@@ -4,16 +4,16 @@ import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedis, loadConfig, readTotals, redisKeys } from '../../common/index.ts';
 import { ROOT } from '../support/cli.ts';
-import { deleteState, generatedFile, pipelineEnv } from '../support/pipeline.ts';
-import { type TestNames, testNames } from '../support/test-names.ts';
+import { generatedFile, namedRuns, pipelineEnv } from '../support/pipeline.ts';
+import type { TestNames } from '../support/test-names.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const config = loadConfig(process.env);
 const redis = createRedis(config);
-const used: TestNames[] = [];
+const runs = namedRuns(redis);
 
 afterAll(async () => {
-  for (const names of used) await deleteState(redis, names.prefix);
+  await runs.cleanup();
   redis.disconnect();
 });
 
@@ -39,8 +39,7 @@ function npmStart(names: TestNames, args: string[]) {
 
 describe('npm start', () => {
   it('streams a file through two consumers and ends with the agreement line, again and again', async () => {
-    const names = testNames('start');
-    used.push(names);
+    const names = runs.named('start');
     const file = generatedFile(30_000, 21);
     for (let run = 1; run <= 2; run++) {
       const result = await npmStart(names, [file, '--rate', '20000']).done;
@@ -53,8 +52,7 @@ describe('npm start', () => {
   });
 
   it('ends with exit 1 and the difference when the state is tampered with mid-run', async () => {
-    const names = testNames('tamper');
-    used.push(names);
+    const names = runs.named('tamper');
     const file = generatedFile(60_000, 22);
     const run = npmStart(names, [file, '--rate', '15000']);
     await waitFor(async () => (await readTotals(redis, names.prefix)).flows > 5000, {

@@ -8,9 +8,9 @@ import { runCli } from '../support/cli.ts';
 import { groundTruth } from '../support/ground-truth.ts';
 import {
   consumeToEnd,
-  deleteState,
   expectStateEqualsFile,
   generatedFile,
+  namedRuns,
   pipelineEnv,
   produce,
   readSortedSet,
@@ -18,20 +18,15 @@ import {
   sortedHours,
   startConsumer,
 } from '../support/pipeline.ts';
-import { type TestNames, testNames } from '../support/test-names.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const config = loadConfig(process.env);
 const redis = createRedis(config);
-const used: TestNames[] = [];
-const named = (label: string) => {
-  const names = testNames(label);
-  used.push(names);
-  return names;
-};
+const runs = namedRuns(redis);
+const named = runs.named;
 
 afterAll(async () => {
-  for (const names of used) await deleteState(redis, names.prefix);
+  await runs.cleanup();
   redis.disconnect();
 });
 

@@ -10,7 +10,7 @@ import { CounterState } from '../../consumer/index.ts';
 import { generateFlowText } from '../../data/flow-generator.ts';
 import { type CliResult, type RunningCli, runCli, spawnCli } from './cli.ts';
 import { groundTruth } from './ground-truth.ts';
-import type { TestNames } from './test-names.ts';
+import { type TestNames, testNames } from './test-names.ts';
 
 export function pipelineEnv(names: TestNames, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -92,4 +92,22 @@ export function sortedHours(hours: Map<number, Map<string, number>>): Record<num
 
 export async function deleteState(redis: Redis, prefix: string): Promise<void> {
   await new CounterState(redis, prefix).deleteAll();
+}
+
+/**
+ * Hands out names for a test file's runs and deletes their Redis state after the file: call
+ * `cleanup` from afterAll.
+ */
+export function namedRuns(redis: Redis): { named(label: string): TestNames; cleanup(): Promise<void> } {
+  const used: TestNames[] = [];
+  return {
+    named: (label) => {
+      const names = testNames(label);
+      used.push(names);
+      return names;
+    },
+    cleanup: async () => {
+      for (const names of used) await deleteState(redis, names.prefix);
+    },
+  };
 }
