@@ -29,7 +29,8 @@ export async function partitionEnds(admin: Admin, topics: readonly string[]): Pr
   const ends: PartitionEnd[] = [];
   for (const topic of topics) {
     if (!existing.has(topic)) continue;
-    for (const p of await admin.fetchTopicOffsets(topic)) {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    for (const p of offsets.sort((a, b) => a.partition - b.partition)) {
       ends.push({ topic, partition: p.partition, low: Number(p.low), high: Number(p.high) });
     }
   }

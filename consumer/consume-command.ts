@@ -76,7 +76,7 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
     if (!stop.signal.aborted && options.exitWhenCaughtUp)
       log.info('caught up: every partition is applied up to its end');
   } finally {
-    board.stop();
+    await board.stop();
     stop.dispose();
     await counter.stop();
     await admin.disconnect();

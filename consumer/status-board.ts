@@ -46,9 +46,12 @@ export class StatusBoard {
     this.timer.unref();
   }
 
-  stop(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
+  /** Shows the state once more, as it is at the end, and stops. */
+  async stop(): Promise<void> {
+    if (this.timer === undefined) return;
+    clearInterval(this.timer);
     this.timer = undefined;
+    await this.draw();
     if (this.options.terminal) logUpdate.done();
   }
 
