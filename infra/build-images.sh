@@ -23,7 +23,7 @@ node_image="flowwatch/node:${node_version%%.*}"
 say() { echo "flowwatch images: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 || die "no Docker engine answers (start dockerd)"
+docker info >/dev/null 2>&1 || die "no Docker engine answers (start dockerd; infra/ci-containers.sh does it as root)"
 mkdir -p "$work"
 
 # Debian's sources name the mirror in a deb822 stanza (URIs:) or on a `deb [options] URL suite` line;
@@ -55,11 +55,12 @@ up_to_date() {
 }
 
 build_base() {
-  local main security inputs rootfs
+  local main security inputs rootfs local_ca=/usr/local/share/ca-certificates
   main="$(mirror main)"
   security="$(mirror security)"
   [[ -n "$main" ]] || die "no Debian mirror in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
-  inputs="$(printf '%s\n' base-1 "$suite" "$main" "$security" | sha256sum | cut -c1-16)"
+  inputs="$(printf '%s\n' base-4 "$suite" "$main" "$security" "$(cat "$local_ca"/*.crt 2>/dev/null || true)" \
+    | sha256sum | cut -c1-16)"
   if up_to_date "$base_image" "$inputs"; then
     say "$base_image is up to date"
     return
@@ -67,20 +68,38 @@ build_base() {
   command -v debootstrap >/dev/null 2>&1 || die "debootstrap is not installed (apt-get install -y debootstrap)"
   say "building $base_image with debootstrap from $main (about a minute)..."
   rootfs="$work/rootfs"
-  rm -rf "$rootfs"
-  debootstrap --variant=minbase "$suite" "$rootfs" "$main" >"$work/debootstrap.log" 2>&1 \
+  # --one-file-system: an interrupted debootstrap may have left /proc or /sys mounted in there.
+  rm -rf --one-file-system "$rootfs"
+  debootstrap --variant=minbase --include=ca-certificates "$suite" "$rootfs" "$main" >"$work/debootstrap.log" 2>&1 \
     || die "debootstrap failed; see $work/debootstrap.log"
+  # The images trust what this machine trusts: a TLS-inspecting proxy's CA added here reaches npm in a
+  # build too. Certificates are public; nothing secret is copied.
+  if compgen -G "$local_ca/*.crt" >/dev/null; then
+    cp "$local_ca"/*.crt "$rootfs/usr/local/share/ca-certificates/"
+    chroot "$rootfs" update-ca-certificates >/dev/null 2>&1
+  fi
   {
     echo "deb $main $suite main"
     echo "deb $main $suite-updates main"
     [[ -z "$security" ]] || echo "deb $security $suite-security main"
   } >"$rootfs/etc/apt/sources.list"
-  # Lean images: no recommended packages, no apt caches in layers.
-  echo 'APT::Install-Recommends "false";' >"$rootfs/etc/apt/apt.conf.d/90flowwatch"
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  # Lean layers, as in Debian's slim images: no recommended packages, no downloaded .debs or apt
+  # caches left behind, no manuals or translations.
+  cat >"$rootfs/etc/apt/apt.conf.d/90flowwatch" <<'APT'
+APT::Install-Recommends "false";
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb || true"; };
+APT
+  printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
+    'path-exclude /usr/share/man/*' 'path-exclude /usr/share/locale/*' >"$rootfs/etc/dpkg/dpkg.cfg.d/90flowwatch"
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/* \
+    "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*
+  # Package scripts (Java's update-alternatives) still link manuals into man1: it must exist.
+  mkdir -p "$rootfs/usr/share/man/man1"
   tar --numeric-owner -C "$rootfs" -c . \
     | docker import --change "LABEL $label=$inputs" --change 'CMD ["bash"]' - "$base_image" >/dev/null
-  rm -rf "$rootfs"
+  rm -rf --one-file-system "$rootfs"
 }
 
 # build IMAGE CONTEXT: docker build on the base unless the context and base are unchanged.
@@ -93,7 +112,7 @@ build() {
     return
   fi
   say "building $image..."
-  docker build --label "$label=$inputs" --build-arg "BASE_IMAGE=$base_image" -t "$image" "$context" \
+  docker build --force-rm --label "$label=$inputs" --build-arg "BASE_IMAGE=$base_image" -t "$image" "$context" \
     >"$work/$name.log" 2>&1 || die "building $image failed; see $work/$name.log"
 }
 

@@ -1,0 +1,64 @@
+// The test process's view of a pipeline in containers: creates its topics up front, reads how many
+// flows the consumers have counted, and waits until every message is applied.
+import type { Redis } from 'ioredis';
+import type { Admin } from 'kafkajs';
+import {
+  connectAdmin,
+  connectRedis,
+  createKafka,
+  createLogger,
+  createRedis,
+  deadLetterTopic,
+  ensureTopics,
+  isCaughtUp,
+  loadConfig,
+  readTotals,
+  stateProgress,
+} from '../../common/index.ts';
+import type { TestNames } from '../support/test-names.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+export class PipelineState {
+  readonly redis: Redis;
+  private readonly admin: Admin;
+  private readonly names: TestNames;
+
+  private constructor(redis: Redis, admin: Admin, names: TestNames) {
+    this.redis = redis;
+    this.admin = admin;
+    this.names = names;
+  }
+
+  static async connect(brokers: string, redisUrl: string, names: TestNames): Promise<PipelineState> {
+    const config = loadConfig(process.env, { KAFKA_BROKERS: brokers, REDIS_URL: redisUrl });
+    const admin = await connectAdmin(createKafka(config, createLogger('silent'), 'flowwatch-test-state'), config);
+    return new PipelineState(await connectRedis(createRedis(config), config), admin, names);
+  }
+
+  /**
+   * Creates the topic and its dead-letter topic, with their leaders elected, before any member
+   * starts: members racing to create them on a fresh broker is not what these tests are about.
+   */
+  async createTopics(): Promise<void> {
+    await ensureTopics(this.admin, this.names.topic);
+  }
+
+  async flowsCounted(): Promise<number> {
+    return (await readTotals(this.redis, this.names.prefix)).flows;
+  }
+
+  /** Waits until every partition is applied up to its end (call once the producer is done). */
+  async waitUntilComplete(timeoutMs: number): Promise<void> {
+    const topics = [this.names.topic, deadLetterTopic(this.names.topic)];
+    await waitFor(async () => isCaughtUp(await stateProgress(this.admin, this.redis, this.names.prefix, topics)), {
+      timeoutMs,
+      intervalMs: 250,
+      what: 'the consumers to apply every message',
+    });
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+    await this.admin.disconnect();
+  }
+}
