@@ -130,7 +130,10 @@ export class WebServerCounter {
 
   async start(): Promise<void> {
     await this.admin.connect();
-    this.flowPartitions = (await this.admin.fetchTopicOffsets(this.options.topic)).length;
+    // The partition count comes from metadata, which a topic has as soon as it exists; asking for
+    // offsets right after the topic was created can meet a partition whose leader is not yet known.
+    const metadata = await this.admin.fetchTopicMetadata({ topics: [this.options.topic] });
+    this.flowPartitions = metadata.topics[0]?.partitions.length ?? 0;
     await this.deadLetters.connect();
     await this.consumer.connect();
     this.running = true;
