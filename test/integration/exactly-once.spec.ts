@@ -29,7 +29,7 @@ import {
   startConsumer,
 } from '../support/pipeline.ts';
 import { OwnRedis } from '../support/redis-server.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { waitFor, within } from '../support/wait-for.ts';
 
 const config = loadConfig(process.env);
 const redis = createRedis(config);
@@ -90,7 +90,9 @@ describe('exactly once', () => {
       first.child.kill('SIGKILL');
       await sleep(500);
       second.child.kill('SIGTERM');
-      const graceful = await second.done;
+      const graceful = await within(second.done, 60_000, 'the graceful member to leave').catch((error: Error) => {
+        throw new Error(`${error.message}\n${second.output().stderr.slice(-3000)}`);
+      });
       expect(graceful.code, graceful.stderr).toBe(0);
       // The late member alone takes over everything and finishes the stream.
       await waitFor(async () => (await flowsCounted(names.prefix)) >= BIG_FILE_FLOWS, {
@@ -98,7 +100,10 @@ describe('exactly once', () => {
         what: 'the rest',
       });
       late.child.kill('SIGTERM');
-      expect((await late.done).code).toBe(0);
+      expect((await within(late.done, 60_000, 'the late member to leave')).code).toBe(0);
+    } catch (error) {
+      const tails = [first, second, late].map((m) => m?.output().stderr.slice(-2000) ?? '').join('\n---\n');
+      throw new Error(`${(error as Error).message}\n${tails}`);
     } finally {
       await stopAll(late === undefined ? [first, second] : [first, second, late]);
     }

@@ -11,6 +11,7 @@ import { generateFlowText } from '../../data/flow-generator.ts';
 import { type CliResult, type RunningCli, runCli, spawnCli } from './cli.ts';
 import { groundTruth } from './ground-truth.ts';
 import { type TestNames, testNames } from './test-names.ts';
+import { within } from './wait-for.ts';
 
 export function pipelineEnv(names: TestNames, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -48,7 +49,11 @@ export function startConsumer(names: TestNames, args: string[] = [], env: Record
 
 /** Runs a member until every partition is applied, and expects it to say so with exit 0. */
 export async function consumeToEnd(names: TestNames, env: Record<string, string> = {}): Promise<CliResult> {
-  const result = await startConsumer(names, ['--exit-when-caught-up'], env).done;
+  const member = startConsumer(names, ['--exit-when-caught-up'], env);
+  const result = await within(member.done, 120_000, 'a member to catch up').catch((error: Error) => {
+    member.child.kill('SIGKILL');
+    throw new Error(`${error.message}\n${member.output().stderr.slice(-3000)}`);
+  });
   expect(result.code, result.stderr).toBe(0);
   return result;
 }
