@@ -17,7 +17,7 @@ export {
 export { FlowScanner, type FlowVisitor, type ScanCounts } from './flow-scanner.ts';
 export { ensureInfra, type InfraGuard } from './infra-guard.ts';
 export { connectAdmin, createKafka, kafkaUnreachable } from './kafka-client.ts';
-export { FORCED_EXIT_CODE, onStopSignals, type StopSignal } from './lifecycle.ts';
+export { FORCED_EXIT_CODE, onStopSignals, type StopSignal, settlesWithin } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { formatProgress, formatRanking } from './ranking-table.ts';
 export { connectRedis, createRedis, redactUrl, redisUnreachable } from './redis-client.ts';

@@ -15,9 +15,7 @@ export async function runDashboard(config: Config, log: Logger, options: Dashboa
   try {
     const dashboard = await DashboardServer.start(config, log, { ...options, anyPortIfTaken: false });
     process.stdout.write(`dashboard: ${dashboard.url}\n`);
-    if (!stop.signal.aborted) {
-      await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
-    }
+    await stop.stopped();
     await dashboard.stop();
   } finally {
     stop.dispose();
