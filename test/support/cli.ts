@@ -19,6 +19,12 @@ export interface RunningCli {
   output(): { stdout: string; stderr: string };
 }
 
+/** Every child still running when the test worker exits is killed, so no failed test leaves one behind. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export function spawnCli(args: readonly string[], env: Record<string, string>, stdin?: Buffer): RunningCli {
   const child = spawn(process.execPath, [...NODE_MEMORY_FLAGS, BIN, ...args], {
     cwd: ROOT,
@@ -35,8 +41,12 @@ export function spawnCli(args: readonly string[], env: Record<string, string>, s
   });
   if (stdin !== undefined) child.stdin?.end(stdin);
   else child.stdin?.end();
+  running.add(child);
   const done = new Promise<CliResult>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
   return { child, done, output: () => ({ stdout, stderr }) };
 }
