@@ -1,5 +1,8 @@
 // `flowwatch consume`: runs one member of the group until stopped, or until caught up if asked.
+
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { Admin } from 'kafkajs';
 import {
   type Config,
   connectAdmin,
@@ -103,8 +106,8 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
 }
 
 async function waitUntilCaughtUp(
-  admin: Parameters<typeof stateProgress>[0],
-  redis: Parameters<typeof stateProgress>[1],
+  admin: Admin,
+  redis: Redis,
   prefix: string,
   topics: string[],
   signal: AbortSignal,

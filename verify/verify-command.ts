@@ -102,11 +102,7 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
   }
 }
 
-async function readProgress(
-  config: Config,
-  log: Logger,
-  redis: Parameters<typeof stateProgress>[1],
-): Promise<PartitionProgress[]> {
+async function readProgress(config: Config, log: Logger, redis: Redis): Promise<PartitionProgress[]> {
   const admin = await connectAdmin(createKafka(config, log, 'flowwatch-verify', 'quick'), config);
   try {
     const progress = await stateProgress(admin, redis, config.keyPrefix, [config.topic, deadLetterTopic(config.topic)]);

@@ -1,7 +1,9 @@
 // `npm start`: the whole walkthrough on the bundled sample. Makes sure Kafka and Redis answer, resets
 // a fresh run, starts the consumer group and the producer, shows the ranking growing, waits until
 // the state has caught up, and ends with the batch check.
+
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin } from 'kafkajs';
 import {
   type Config,
   connectAdmin,
@@ -46,7 +48,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
   const stop = onStopSignals(log);
   const processes: FlowwatchProcess[] = [];
   const redis = createRedis(config);
-  let admin: Awaited<ReturnType<typeof connectAdmin>> | undefined;
+  let admin: Admin | undefined;
   let dashboard: DashboardServer | undefined;
   try {
     await connectRedis(redis, config);
