@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import { FlowScanner, openFlowInput } from '../common/index.ts';
+import { FlowScanner, openFlowInput } from '../flow/index.ts';
 import { OwnRedis } from '../test/support/redis-server.ts';
 
 /** Records per second of csv-parse reading the file, arrays of fields, nothing else. */

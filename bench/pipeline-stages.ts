@@ -1,12 +1,11 @@
-// flowwatch's own stages, each run as real processes on a fresh topic, group and key prefix.
+// flowwatch's own stages, each run as real processes on a fresh topic, group and key prefix, timed
+// by the processes' instrumentation events (never by their log text).
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
-import { NODE_MEMORY_FLAGS, readTotals } from '../common/index.ts';
-import { logLines, type Probe, probe } from './process-probe.ts';
-
-const BIN = fileURLToPath(new URL('../bin/flowwatch.js', import.meta.url));
-const POLL_MS = 20;
+import { type InstrumentationEvent, spawnFlowwatch, waitUntil } from '../common/index.ts';
+import { type ConsumerEventMap, ConsumerEvents } from '../consumer/index.ts';
+import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
+import type { StateReader } from '../state/index.ts';
+import { type Probe, probeChild } from './process-probe.ts';
 
 export interface StageResult {
   readonly flowsPerSecond: number;
@@ -24,33 +23,38 @@ export function freshRun(label: string): Run {
   return { topic: `bench-${label}-${id}`, group: `bench-${label}-${id}`, prefix: `fwbench:${label}:${id}` };
 }
 
-const env = (run: Run) => ({
-  FLOWWATCH_TOPIC: run.topic,
-  FLOWWATCH_GROUP: run.group,
-  FLOWWATCH_KEY_PREFIX: run.prefix,
-  LOG_LEVEL: 'info',
-});
+interface FlowwatchRun extends Probe {
+  /** Every event it emitted so far. */
+  readonly events: InstrumentationEvent[];
+}
 
-const flowwatch = (run: Run, args: string[]): Probe =>
-  probe(process.execPath, [...NODE_MEMORY_FLAGS, BIN, ...args], env(run));
+const flowwatch = (run: Run, args: string[]): FlowwatchRun => {
+  const events: InstrumentationEvent[] = [];
+  const child = spawnFlowwatch(args, {
+    env: {
+      FLOWWATCH_TOPIC: run.topic,
+      FLOWWATCH_GROUP: run.group,
+      FLOWWATCH_KEY_PREFIX: run.prefix,
+      LOG_LEVEL: 'info',
+    },
+    onEvent: (event) => events.push(event),
+  });
+  return { ...probeChild(child), events };
+};
 
 function expectSuccess(name: string, result: { code: number | null; stderr: string }): void {
   if (result.code !== 0) throw new Error(`${name} exited ${result.code}: ${result.stderr.slice(-800)}`);
 }
 
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 30 * 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
+const timesOf = (events: readonly InstrumentationEvent[], type: string) =>
+  events.filter((event) => event.type === type).map((event) => event.timestamp);
 
 /** File → Kafka at full speed; flows/s as the producer's summary counts it (after connecting). */
 export async function produceStage(run: Run, file: string, extra: string[] = []): Promise<StageResult> {
-  const result = await flowwatch(run, ['produce', file, '--json', '--no-progress', ...extra]).done;
+  const producer = flowwatch(run, ['produce', file, '--json', '--no-progress', ...extra]);
+  const result = await producer.done;
   expectSuccess('produce', result);
-  const summary = JSON.parse(result.stdout.trim().split('\n').pop() as string) as { flowsPerSecond: number };
+  const summary = producer.events.find((event) => event.type === ProducerEvents.STOPPED)?.payload as ProduceSummary;
   return { flowsPerSecond: summary.flowsPerSecond, peakRssMb: result.peakRssMb };
 }
 
@@ -59,16 +63,15 @@ export async function produceStage(run: Run, file: string, extra: string[] = [])
  * --exit-when-caught-up, timed from the first partition claim to the last "caught up".
  */
 export async function consumeStage(run: Run, flows: number, members: number): Promise<StageResult> {
-  const probes = Array.from({ length: members }, () =>
+  const consumers = Array.from({ length: members }, () =>
     flowwatch(run, ['consume', '--exit-when-caught-up', '--status-interval-ms', '0']),
   );
-  const results = await Promise.all(probes.map((p) => p.done));
+  const results = await Promise.all(consumers.map((c) => c.done));
   for (const [i, result] of results.entries()) expectSuccess(`consumer ${i + 1}`, result);
-  const lines = results.flatMap((result) => logLines(result.stderr));
-  const times = (msg: string) => lines.filter((line) => line.msg === msg).map((line) => Number(line.time));
+  const events = consumers.flatMap((c) => c.events);
   const seconds =
-    (Math.max(...times('caught up: every partition is applied up to its end')) -
-      Math.min(...times('partitions claimed'))) /
+    (Math.max(...timesOf(events, ConsumerEvents.CAUGHT_UP)) -
+      Math.min(...timesOf(events, ConsumerEvents.PARTITIONS_CLAIMED))) /
     1000;
   return { flowsPerSecond: flows / seconds, peakRssMb: Math.max(...results.map((r) => r.peakRssMb)) };
 }
@@ -83,17 +86,16 @@ export interface EndToEndResult extends StageResult {
  */
 export async function endToEndStage(
   run: Run,
-  redis: Redis,
+  state: StateReader,
   file: string,
   flows: number,
   rate?: number,
 ): Promise<EndToEndResult> {
   const consumers = [0, 1].map(() => flowwatch(run, ['consume', '--status-interval-ms', '0']));
   try {
-    await until(
-      async () => consumers.every((c) => c.stderrSoFar().includes('partitions claimed')),
-      'the consumers to join',
-      60_000,
+    await waitUntil(
+      () => consumers.every((c) => c.events.some((event) => event.type === ConsumerEvents.PARTITIONS_CLAIMED)),
+      { timeoutMs: 60_000, what: 'the consumers to join' },
     );
     // Both members joined: wait for the group to settle, so the run does not time a rebalance.
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -105,16 +107,20 @@ export async function endToEndStage(
       '--no-progress',
       ...(rate === undefined ? [] : ['--rate', String(Math.round(rate))]),
     ]);
-    await until(async () => (await readTotals(redis, run.prefix)).flows >= flows, 'every flow to be counted');
+    await waitUntil(async () => (await state.totals()).flows >= flows, {
+      timeoutMs: 30 * 60_000,
+      intervalMs: 20,
+      what: 'every flow to be counted',
+    });
     const seconds = (performance.now() - started) / 1000;
     const produced = await producer.done;
     expectSuccess('produce', produced);
     for (const consumer of consumers) consumer.kill('SIGTERM');
     const results = await Promise.all(consumers.map((c) => c.done));
-    const latencies = results
-      .flatMap((result) => logLines(result.stderr))
-      .filter((line) => line.msg === 'consumer stopped')
-      .map((line) => line.latency as { count: number; p50Ms: number; p99Ms: number });
+    const latencies = consumers
+      .flatMap((c) => c.events)
+      .filter((event) => event.type === ConsumerEvents.STOPPED)
+      .map((event) => (event.payload as ConsumerEventMap[typeof ConsumerEvents.STOPPED]).latency);
     const counted = latencies.reduce((sum, l) => sum + l.count, 0);
     return {
       flowsPerSecond: flows / seconds,

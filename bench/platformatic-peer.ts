@@ -1,5 +1,5 @@
 // A peer client for the producer: the same records as `flowwatch produce` (valid flows, key =
-// DstDevice, the line as value, headers source and line), idempotent with acks=all, produced by
+// DstDevice, the line as value, headers source, line and source-id), idempotent with acks=all, produced by
 // @platformatic/kafka instead of kafkajs. Run as a child process, it prints one JSON line.
 import { fileURLToPath } from 'node:url';
 import {
@@ -9,7 +9,8 @@ import {
   Producer,
   stringSerializer,
 } from '@platformatic/kafka';
-import { FlowScanner, flowMessage, NODE_MEMORY_FLAGS, openFlowInput } from '../common/index.ts';
+import { formatSourceId, NODE_MEMORY_FLAGS } from '../common/index.ts';
+import { FlowScanner, flowMessage, openFlowInput } from '../flow/index.ts';
 import { probe } from './process-probe.ts';
 
 /** Messages per send, as `flowwatch produce` sends by default. */
@@ -56,6 +57,8 @@ async function produceFile(
     await producer.initIdempotentProducer({});
 
     const input = await openFlowInput(file);
+    // The same headers as flowwatch's own records, the stream's identity included.
+    const sourceId = formatSourceId({ fingerprint: await input.fingerprint(), stream: 1 });
     let batch: FlowRecord[] = [];
     const full: FlowRecord[][] = [];
     let records = 0;
@@ -65,7 +68,7 @@ async function produceFile(
       flow: (fields, line, lineNumber) => {
         // flowMessage is the topic's schema (kafkajs-typed): its key is a string, its value a Buffer
         // and its headers strings.
-        const message = flowMessage(fields, line, input.source, lineNumber);
+        const message = flowMessage(fields, line, input.source, lineNumber, sourceId);
         batch.push({
           topic,
           key: message.key as string,

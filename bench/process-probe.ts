@@ -1,6 +1,6 @@
-// Runs a command as a child process and measures it: wall time and peak resident memory (VmHWM,
-// sampled from /proc while it runs), with its output kept for parsing.
-import { spawn } from 'node:child_process';
+// Measures a child process while it runs: wall time and peak resident memory (VmHWM, sampled from
+// /proc), with its output kept.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export interface ProbeResult {
@@ -15,8 +15,6 @@ export interface Probe {
   readonly pid: number | undefined;
   readonly done: Promise<ProbeResult>;
   kill(signal?: NodeJS.Signals): void;
-  /** What it has written to stderr so far. */
-  stderrSoFar(): string;
 }
 
 const SAMPLE_MS = 100;
@@ -30,16 +28,16 @@ function peakRssKb(pid: number): number {
   }
 }
 
-export function probe(command: string, args: readonly string[], env: Record<string, string> = {}): Probe {
+/** Measures `child` (started just now, with piped stdout and stderr) until it exits. */
+export function probeChild(child: ChildProcess): Probe {
   const started = performance.now();
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let peak = 0;
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
   });
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const sampler = setInterval(() => {
@@ -51,19 +49,10 @@ export function probe(command: string, args: readonly string[], env: Record<stri
       resolve({ code, seconds: (performance.now() - started) / 1000, peakRssMb: peak / 1024, stdout, stderr });
     });
   });
-  return { pid: child.pid, done, kill: (signal = 'SIGTERM') => child.kill(signal), stderrSoFar: () => stderr };
+  return { pid: child.pid, done, kill: (signal = 'SIGTERM') => child.kill(signal) };
 }
 
-/** The pino log lines of a flowwatch process, parsed. */
-export function logLines(stderr: string): Record<string, unknown>[] {
-  const lines: Record<string, unknown>[] = [];
-  for (const line of stderr.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // not a log line
-    }
-  }
-  return lines;
+/** Runs a command and measures it. */
+export function probe(command: string, args: readonly string[], env: Record<string, string> = {}): Probe {
+  return probeChild(spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }

@@ -1,4 +1,5 @@
 // The benchmark's figures, and the table they are reported in (ours next to the references).
+import { formatCount } from '../common/index.ts';
 
 export interface SizeResults {
   readonly lines: number;
@@ -23,7 +24,7 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-const n = (value: number | undefined) => (value === undefined ? '–' : Math.round(value).toLocaleString('en-US'));
+const n = (value: number | undefined) => (value === undefined ? '–' : formatCount(Math.round(value)));
 const ratio = (ours: number | undefined, reference: number | undefined) =>
   ours === undefined || reference === undefined || reference === 0 ? '–' : `${(ours / reference).toFixed(2)}×`;
 
@@ -100,7 +101,7 @@ export function formatResults(results: BenchResults): string {
     const figure = (name: string | number | undefined) => (typeof name === 'string' ? size.figures[name] : name);
     lines.push(
       '',
-      `## ${size.lines.toLocaleString('en-US')} lines`,
+      `## ${formatCount(size.lines)} lines`,
       '',
       '| stage | ours (flows/s) | reference | reference (/s) | ratio | peak RSS (MB) |',
       '| --- | ---: | --- | ---: | ---: | ---: |',

@@ -14,12 +14,13 @@ import {
   createLogger,
   createRedis,
   deadLetterTopic,
-  ensureInfra,
   ensureTopics,
+  formatCount,
   loadConfig,
 } from '../common/index.ts';
-import { CounterState } from '../consumer/index.ts';
 import { generateFlowText } from '../data/flow-generator.ts';
+import { ensureInfra } from '../infra/infra-guard.ts';
+import { resetState, StateReader } from '../state/index.ts';
 import { csvParseRate, redisIncrRate, scannerRate } from './ceilings.ts';
 import { consumerPerformance, producerPerformance } from './kafka-tools.ts';
 import { consumeStage, endToEndStage, freshRun, produceStage, type Run, verifyStage } from './pipeline-stages.ts';
@@ -73,7 +74,13 @@ async function dropRuns(): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const topics = [...new Set(topicsToDrop.splice(0))].filter((topic) => existing.has(topic));
   if (topics.length > 0) await admin.deleteTopics({ topics });
-  for (const prefix of prefixesToDrop.splice(0)) await new CounterState(redis, prefix).deleteAll();
+  for (const prefix of prefixesToDrop.splice(0)) await resetState(redis, prefix);
+}
+
+/** A fresh run for the end-to-end stage, with the reader of its state. */
+function e2eRun(label: string): [Run, StateReader] {
+  const run = track(freshRun(label));
+  return [run, new StateReader(redis, run.prefix)];
 }
 
 async function measureSize(lines: number): Promise<SizeResults> {
@@ -84,7 +91,7 @@ async function measureSize(lines: number): Promise<SizeResults> {
     samples[name].push(value);
   };
   for (let r = 1; r <= runs; r++) {
-    say(`${lines.toLocaleString('en-US')} lines, run ${r}/${runs}`);
+    say(`${formatCount(lines)} lines, run ${r}/${runs}`);
     add('parse.ours', await scannerRate(file));
     add('parse.csvParse', await csvParseRate(file));
 
@@ -124,7 +131,7 @@ async function measureSize(lines: number): Promise<SizeResults> {
     add('consumer.reference', cp.recordsPerSecond);
     say(`  ConsumerPerformance ${Math.round(cp.recordsPerSecond)} records/s`);
 
-    const e2e = await endToEndStage(track(freshRun('e2e')), redis, file, lines);
+    const e2e = await endToEndStage(...e2eRun('e2e'), file, lines);
     add('e2e.rate', e2e.flowsPerSecond);
     add('e2e.rss', e2e.peakRssMb);
     say(`  end to end ${Math.round(e2e.flowsPerSecond)} flows/s`);
@@ -139,7 +146,7 @@ async function measureSize(lines: number): Promise<SizeResults> {
     const p50: number[] = [];
     const p99: number[] = [];
     for (let r = 1; r <= runs; r++) {
-      const paced = await endToEndStage(track(freshRun('latency')), redis, file, lines, rate);
+      const paced = await endToEndStage(...e2eRun('latency'), file, lines, rate);
       p50.push(paced.latency.p50Ms);
       p99.push(paced.latency.p99Ms);
       say(

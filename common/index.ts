@@ -1,40 +1,51 @@
-// The shared core: configuration, errors, logging, the flow format and its validity rule,
-// Kafka and Redis set-up, Redis key names.
-export { type Config, type ConfigSource, deadLetterTopic, loadConfig } from './config.ts';
-export { ErrorCode, FlowwatchError, isFlowwatchError } from './errors.ts';
-export { FIELD_COUNT, Field, FLOW_FIELDS, type FlowField, isWebRequest, WEB_PORT } from './flow.ts';
-export { type FlowInput, openFlowInput } from './flow-input.ts';
-export { isHeaderLine, type LineResult, MAX_LINE_BYTES, parseFlowLine, parseFlowText } from './flow-line.ts';
+// What every command shares: configuration, errors, logging, Kafka and Redis set-up, signals and
+// stops, instrumentation events, serving metrics, starting a flowwatch process.
+export { type Config, type ConfigSource, configEnvironment, deadLetterTopic, loadConfig } from './config.ts';
+export { kafkaRefusal, redisRefusal } from './connection-refusal.ts';
 export {
-  flowMessage,
-  Header,
-  headerText,
-  RejectedBy,
-  readFlowValue,
-  rejectedLineMessage,
-  rejectedMessage,
-} from './flow-message.ts';
-export { FlowScanner, type FlowVisitor, type ScanCounts } from './flow-scanner.ts';
-export { ensureInfra, type InfraGuard } from './infra-guard.ts';
-export { connectAdmin, createKafka, kafkaUnreachable } from './kafka-client.ts';
-export { FORCED_EXIT_CODE, onStopSignals, type StopSignal, settlesWithin } from './lifecycle.ts';
+  ErrorCode,
+  EXIT_INTERRUPTED,
+  exitCodeOf,
+  FlowwatchError,
+  isFlowwatchError,
+  isRetriable,
+} from './errors.ts';
+export { parseEvents, streamEvents } from './event-stream.ts';
+export { FlowRate } from './flow-rate.ts';
+export { spawnFlowwatch } from './flowwatch-process.ts';
+export { Instrumentation, type InstrumentationEvent } from './instrumentation.ts';
+export { connectAdmin, createKafka, IDEMPOTENT_PRODUCER } from './kafka-client.ts';
+export { onStopSignals, settlesWithin, within } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
-export { formatProgress, formatRanking } from './ranking-table.ts';
-export { connectRedis, createRedis, redactUrl, redisUnreachable } from './redis-client.ts';
-export { allStateKeys, hourKeyBase, partitionField, redisKeys } from './redis-keys.ts';
-export { RejectionLog } from './rejection-log.ts';
-export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
-export { isCaughtUp, type PartitionProgress, stateProgress } from './state-progress.ts';
 export {
-  countDevices,
-  type RankedDevice,
-  readAllScores,
-  readHourRanking,
-  readHours,
-  readRanking,
-  readTotals,
-  readWatermark,
-  type StateTotals,
-} from './state-reader.ts';
-export { DEFAULT_PARTITIONS, ensureTopics, type PartitionEnd, partitionEnds } from './topics.ts';
-export { invalidReason } from './validity.ts';
+  createMetricsRegistry,
+  DEFAULT_METRICS_HOST,
+  METRICS_PATH,
+  MetricsServer,
+  type MetricsServerOptions,
+  serveMetrics,
+} from './metrics-server.ts';
+export { formatCount, perSecond } from './number-format.ts';
+export { connectRedis, createRedis, redactUrl, redisFailure } from './redis-client.ts';
+export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
+export {
+  type MetricLabels,
+  type MetricReading,
+  type ScrapedMetric,
+  scrapedCounter,
+  scrapedGauge,
+} from './scraped-metrics.ts';
+export {
+  fingerprintFile,
+  formatSourceId,
+  parseSourceId,
+  type SourceId,
+  STDIN_FINGERPRINT,
+} from './source-identity.ts';
+export {
+  DEFAULT_PARTITIONS,
+  ensureTopics,
+  partitionEnds,
+  type TopicPartitions,
+} from './topics.ts';
+export { waitUntil } from './wait-until.ts';

@@ -1,15 +1,11 @@
 // Kafka client set-up shared by every command: one client per process, kafkajs logs routed to pino.
-import { type Admin, Kafka, type LogEntry, logLevel } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
+import { type Admin, Kafka, type LogEntry, logLevel, type ProducerConfig, type SASLOptions } from 'kafkajs';
 import type { Config } from './config.ts';
+import { kafkaRefusal } from './connection-refusal.ts';
 import { ErrorCode, FlowwatchError } from './errors.ts';
+import { kafkaLogLevel } from './kafka-log-level.ts';
 import type { Logger } from './logger.ts';
-
-const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
 
 /**
  * `patient` clients (producers, consumers) ride out a broker restart, retrying for about a minute;
@@ -22,6 +18,18 @@ const RETRIES: Record<Patience, { initialRetryTime: number; maxRetryTime: number
   quick: { initialRetryTime: 200, maxRetryTime: 1000, retries: 2 },
 };
 
+/**
+ * Every flowwatch producer (flows, dead letters): idempotent, one request in flight per broker so
+ * each partition stays in order, retried for as long as it takes (a retried send is written once);
+ * sends ask for acks from all in-sync replicas. Topics are created by flowwatch, never implicitly.
+ */
+export const IDEMPOTENT_PRODUCER: Readonly<ProducerConfig> = Object.freeze({
+  idempotent: true,
+  maxInFlightRequests: 1,
+  allowAutoTopicCreation: false,
+  retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
+});
+
 export function createKafka(config: Config, log: Logger, clientId: string, patience: Patience = 'patient'): Kafka {
   const kafkaLog = log.child({ component: 'kafkajs' });
   return new Kafka({
@@ -30,25 +38,43 @@ export function createKafka(config: Config, log: Logger, clientId: string, patie
     connectionTimeout: 3000,
     requestTimeout: 30_000,
     retry: RETRIES[patience],
+    ssl: tlsOptions(config),
+    sasl: saslOptions(config),
     // kafkajs is chatty at INFO (joins, connects); its warnings and errors are what matter here.
     logLevel: kafkaLog.isLevelEnabled('debug') ? logLevel.DEBUG : logLevel.WARN,
-    logCreator:
-      () =>
-      ({ level, log: entry }: LogEntry) => {
-        const { message, timestamp: _timestamp, logger: _logger, ...rest } = entry;
-        kafkaLog[LEVELS[level] ?? 'info'](rest, message);
-      },
+    logCreator: () => (entry: LogEntry) => {
+      const { message, timestamp: _timestamp, logger: _logger, ...rest } = entry.log;
+      kafkaLog[kafkaLogLevel(entry)](rest, message);
+    },
   });
 }
 
-/** Connects an admin client, turning "no broker answers" into one plain sentence. */
+/** The certificates as read once by loadConfig; without a CA file, Node's trusted CAs apply. */
+function tlsOptions(config: Config): ConnectionOptions | undefined {
+  const tls = config.kafkaTls;
+  if (tls === undefined) return undefined;
+  return { ca: tls.ca?.pem, cert: tls.cert?.pem, key: tls.key?.pem };
+}
+
+function saslOptions(config: Config): SASLOptions | undefined {
+  const sasl = config.kafkaSasl;
+  if (sasl === undefined) return undefined;
+  // A fresh object: kafkajs stores its authenticator on it, and the configuration is frozen.
+  return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions;
+}
+
+/**
+ * Connects an admin client, turning "no broker answers", a refused login and an untrusted
+ * certificate into one plain sentence each. kafkajs gives up on a refused login at once; an
+ * untrusted certificate it retries like a broker that is away, for as long as the client's patience.
+ */
 export async function connectAdmin(kafka: Kafka, config: Config): Promise<Admin> {
   const admin = kafka.admin();
   try {
     await admin.connect();
     return admin;
   } catch (error) {
-    throw kafkaUnreachable(config, error);
+    throw kafkaRefusal(config, error) ?? kafkaUnreachable(config, error);
   }
 }
 
@@ -56,6 +82,6 @@ export function kafkaUnreachable(config: Config, cause: unknown): FlowwatchError
   return new FlowwatchError(
     ErrorCode.KAFKA_UNREACHABLE,
     `no Kafka broker answers at ${config.kafkaBrokers.join(',')} (start one with: npm run infra:up)`,
-    { retriable: true, cause },
+    { cause },
   );
 }

@@ -1,8 +1,7 @@
 // Signal handling for every long-running command: the first SIGINT/SIGTERM asks for a graceful stop,
 // a second one exits at once.
+import { EXIT_INTERRUPTED } from './errors.ts';
 import type { Logger } from './logger.ts';
-
-export const FORCED_EXIT_CODE = 130;
 
 export interface StopSignal {
   readonly signal: AbortSignal;
@@ -12,14 +11,26 @@ export interface StopSignal {
   dispose(): void;
 }
 
-export function onStopSignals(log: Logger): StopSignal {
+/**
+ * `exitAfterMs`: the bound a command promises for its graceful stop. Each step of a stop has its own
+ * timeout; this one catches whatever none of them foresaw (a client call that never settles while
+ * brokers are unreachable), so the promise holds whatever happens.
+ */
+export function onStopSignals(log: Logger, options: { exitAfterMs?: number } = {}): StopSignal {
   const controller = new AbortController();
   const handler = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       log.warn({ signal: name }, 'second stop signal: exiting now');
-      process.exit(FORCED_EXIT_CODE);
+      process.exit(EXIT_INTERRUPTED);
     }
     log.info({ signal: name }, 'stopping gracefully (again to force)');
+    if (options.exitAfterMs !== undefined) {
+      const bound = options.exitAfterMs;
+      setTimeout(() => {
+        log.warn({ timeoutMs: bound }, 'could not stop gracefully in time; exiting now');
+        process.exit(EXIT_INTERRUPTED);
+      }, bound).unref();
+    }
     controller.abort(name);
   };
   process.on('SIGINT', handler);
@@ -45,6 +56,19 @@ export async function settlesWithin(work: Promise<unknown>, timeoutMs: number): 
   });
   try {
     return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Settles as `work` does, or rejects after `timeoutMs` saying what it waited for. */
+export async function within<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
   }

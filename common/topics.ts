@@ -1,17 +1,135 @@
-// Creates the flow topic and its dead-letter topic when missing; an existing topic is used as it is.
-import type { Admin } from 'kafkajs';
+// Creates the flow topic and its dead-letter topic when missing, replicated as asked or as the brokers'
+// default; an existing topic is used as it is, unless it has fewer replicas than asked.
+import { setTimeout as sleep } from 'node:timers/promises';
+import kafkajs, { type Admin } from 'kafkajs';
 import { deadLetterTopic } from './config.ts';
+import { ErrorCode, FlowwatchError } from './errors.ts';
 
 export const DEFAULT_PARTITIONS = 4;
 
-export async function ensureTopics(admin: Admin, topic: string, partitions = DEFAULT_PARTITIONS): Promise<void> {
+const DEFAULT_REPLICATION_ROUNDS = 4;
+const DEFAULT_REPLICATION_PAUSE_MS = 500;
+const METADATA_PATIENCE_MS = 30_000;
+const METADATA_RETRY_MS = 200;
+
+export interface TopicLayout {
+  /** Partitions of a topic created here. */
+  readonly partitions?: number;
+  /** Replicas of every partition; the brokers' `default.replication.factor` when not given. */
+  readonly replicationFactor?: number;
+}
+
+/** Partition counts of the flow topic and of its dead-letter topic. */
+export interface TopicPartitions {
+  readonly flows: number;
+  readonly deadLetters: number;
+}
+
+/** Makes sure the topic and its dead-letter topic exist with enough replicas. */
+export async function ensureTopics(admin: Admin, topic: string, layout: TopicLayout = {}): Promise<TopicPartitions> {
+  const names = [topic, deadLetterTopic(topic)];
+  const replicas = layout.replicationFactor ?? (await brokerDefaultReplication(admin));
+  const { brokers } = await admin.describeCluster();
+  if (replicas > brokers.length) {
+    throw new FlowwatchError(
+      ErrorCode.KAFKA_TOPIC_LAYOUT,
+      `${replicas} replicas per partition were asked for, but the cluster has ${brokers.length} broker${brokers.length === 1 ? '' : 's'}; ask for at most ${brokers.length} (--replication-factor, FLOWWATCH_REPLICATION_FACTOR)`,
+    );
+  }
   const existing = new Set(await admin.listTopics());
-  const missing = [topic, deadLetterTopic(topic)].filter((name) => !existing.has(name));
-  if (missing.length === 0) return;
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((name) => ({ topic: name, numPartitions: partitions, replicationFactor: 1 })),
-  });
+  const missing = names.filter((name) => !existing.has(name));
+  if (missing.length > 0) {
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((name) => ({
+          topic: name,
+          numPartitions: layout.partitions ?? DEFAULT_PARTITIONS,
+          replicationFactor: replicas,
+        })),
+      });
+    } catch (error) {
+      // Another member or producer created it in the meantime, or the brokers were slow to name its
+      // leaders (a cluster under load): either way it is waited for and checked below.
+      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS' && !isRetriable(error)) throw error;
+    }
+  }
+  const metadata = await metadataOnceKnown(admin, names);
+  for (const described of metadata.topics) {
+    const fewest = Math.min(...described.partitions.map((p) => p.replicas.length));
+    if (fewest < replicas) {
+      throw new FlowwatchError(
+        ErrorCode.KAFKA_TOPIC_LAYOUT,
+        `topic ${described.name} has ${fewest} replica${fewest === 1 ? '' : 's'} per partition, fewer than the ${replicas} asked for: add replicas with kafka-reassign-partitions, use another topic, or ask for ${fewest} (--replication-factor)`,
+      );
+    }
+  }
+  const count = (name: string) => metadata.topics.find((t) => t.name === name)?.partitions.length ?? 0;
+  return { flows: count(topic), deadLetters: count(names[1] as string) };
+}
+
+/**
+ * The topics' metadata once every broker asked knows them: on a cluster a topic just created (here or
+ * by another member starting at the same moment) reaches the other brokers a little later, and until
+ * then they answer "does not host this topic-partition".
+ */
+async function metadataOnceKnown(admin: Admin, topics: string[]) {
+  const deadline = Date.now() + METADATA_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await admin.fetchTopicMetadata({ topics });
+    } catch (error) {
+      if (!isRetriable(error) || Date.now() > deadline) throw error;
+      await sleep(METADATA_RETRY_MS);
+    }
+  }
+}
+
+/** kafkajs marks Kafka's transient conditions retriable, on the error or on its cause. */
+function isRetriable(error: unknown): boolean {
+  let current: unknown = error;
+  while (typeof current === 'object' && current !== null) {
+    const { retriable, cause } = current as { retriable?: boolean; cause?: unknown };
+    if (retriable === true) return true;
+    current = cause;
+  }
+  return false;
+}
+
+/**
+ * The replication factor the brokers give a topic created without one. kafkajs sends the request by
+ * way of the controller the metadata names, which on KRaft is any broker it takes for alive: one that
+ * died moments ago still counts until the controller notices (seconds), and a connection refused is
+ * not retried. So each broker is asked in turn, a few rounds, before giving up.
+ */
+async function brokerDefaultReplication(admin: Admin): Promise<number> {
+  const { controller, brokers } = await admin.describeCluster();
+  const nodeIds = brokers
+    .map((broker) => broker.nodeId)
+    .sort((a, b) => Number(b === controller) - Number(a === controller));
+  let lastError: unknown;
+  for (let round = 0; round < DEFAULT_REPLICATION_ROUNDS; round++) {
+    if (round > 0) await sleep(DEFAULT_REPLICATION_PAUSE_MS);
+    for (const nodeId of nodeIds.length > 0 ? nodeIds : [0]) {
+      try {
+        const described = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [
+            {
+              type: kafkajs.ConfigResourceTypes.BROKER,
+              name: String(nodeId),
+              configNames: ['default.replication.factor'],
+            },
+          ],
+        });
+        const value = Number(described.resources[0]?.configEntries[0]?.configValue);
+        return Number.isSafeInteger(value) && value > 0 ? value : 1;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+  }
+  throw lastError;
 }
 
 export interface PartitionEnd {

@@ -1,6 +1,6 @@
 // Pure aggregation of one partition batch: per-device web requests and the totals, no I/O.
 import type { IHeaders } from 'kafkajs';
-import { Field, Header, headerText, isWebRequest, RejectedBy, readFlowValue } from '../common/index.ts';
+import { Field, Header, headerText, isWebRequest, RejectedBy, readFlowValue } from '../flow/index.ts';
 
 export interface BatchTally {
   flows: number;

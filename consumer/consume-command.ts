@@ -1,7 +1,4 @@
 // `flowwatch consume`: runs one member of the group until stopped, or until caught up if asked.
-
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
 import {
   type Config,
@@ -11,14 +8,20 @@ import {
   createRedis,
   deadLetterTopic,
   ensureTopics,
-  isCaughtUp,
   type Logger,
+  MetricsServer,
+  type MetricsServerOptions,
   onStopSignals,
   settlesWithin,
-  stateProgress,
+  streamEvents,
+  waitUntil,
 } from '../common/index.ts';
+import { isCaughtUp, StateReader, stateProgress } from '../state/index.ts';
+import { ConsumerEvents } from './consumer-events.ts';
+import { createConsumerMetrics } from './consumer-metrics.ts';
+import { ConsumerStats } from './consumer-stats.ts';
+import { GroupMember } from './group-member.ts';
 import { StatusBoard } from './status-board.ts';
-import { WebServerCounter } from './webserver-counter.ts';
 
 export interface ConsumeCommandOptions {
   readonly exitWhenCaughtUp: boolean;
@@ -28,19 +31,25 @@ export interface ConsumeCommandOptions {
   readonly statusIntervalMs: number;
   readonly top: number;
   readonly terminal: boolean;
+  /** Where to serve the member's metrics for Prometheus; none when undefined. */
+  readonly metrics?: MetricsServerOptions;
 }
 
 const CAUGHT_UP_POLL_MS = 500;
+const DISCONNECT_TIMEOUT_MS = 3000;
 const LEAVE_TIMEOUT_MS = 10_000;
+/** A member stops within this bound of SIGTERM, whatever the brokers do (the README promises it). */
+const STOP_BOUND_MS = LEAVE_TIMEOUT_MS + 5000;
 
 export async function runConsume(config: Config, log: Logger, options: ConsumeCommandOptions): Promise<void> {
   const kafka = createKafka(config, log, 'flowwatch-consumer');
-  // Commands wait through Redis outages (the counter retries them) instead of failing after one try.
+  // Commands wait through Redis outages (the member retries them) instead of failing after one try.
   const redis = await connectRedis(createRedis(config, { maxRetriesPerRequest: 1 }), config);
   const admin = await connectAdmin(createKafka(config, log, 'flowwatch-consumer-setup', 'quick'), config);
   // A member may start before any producer: the topics it reads must exist to subscribe.
-  await ensureTopics(admin, config.topic);
-  const counter = new WebServerCounter(
+  await ensureTopics(admin, config.topic, { replicationFactor: config.replicationFactor });
+  const state = new StateReader(redis, config.keyPrefix);
+  const member = new GroupMember(
     kafka,
     redis,
     {
@@ -53,71 +62,73 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
     },
     log.child({ component: 'consumer' }),
   );
+  const { events } = member;
+  const eventStream = config.eventsFile === undefined ? undefined : streamEvents(config.eventsFile, [events]);
+  const stats = new ConsumerStats(events);
   const board = new StatusBoard(
-    redis,
+    state,
     admin,
-    {
-      topic: config.topic,
-      keyPrefix: config.keyPrefix,
-      top: options.top,
-      intervalMs: options.statusIntervalMs,
-      terminal: options.terminal,
-      flowsCounted: () => counter.stats.flowsApplied,
-    },
+    events,
+    { topic: config.topic, top: options.top, intervalMs: options.statusIntervalMs, terminal: options.terminal },
     log.child({ component: 'status' }),
   );
-  const stop = onStopSignals(log);
+  const stop = onStopSignals(log, { exitAfterMs: STOP_BOUND_MS });
+  let metrics: MetricsServer | undefined;
   try {
-    await counter.start();
+    if (options.metrics !== undefined) {
+      const registry = createConsumerMetrics({ stats, partitionsOwned: member.partitionsOwned }, () =>
+        state.watermark(),
+      );
+      metrics = await MetricsServer.start(registry, options.metrics, log.child({ component: 'metrics' }));
+    }
+    await member.start();
     if (options.statusIntervalMs > 0) board.start();
     const topics = [config.topic, deadLetterTopic(config.topic)];
     const caughtUp = options.exitWhenCaughtUp
-      ? waitUntilCaughtUp(admin, redis, config.keyPrefix, topics, stop.signal)
+      ? waitUntilCaughtUp(admin, state, topics, stop.signal)
       : new Promise<void>(() => {});
-    await Promise.race([caughtUp, stop.stopped(), counter.failed()]);
-    if (!stop.signal.aborted && options.exitWhenCaughtUp)
+    await Promise.race([caughtUp, stop.stopped(), member.failed()]);
+    if (!stop.signal.aborted && options.exitWhenCaughtUp) {
       log.info('caught up: every partition is applied up to its end');
+      events.emit(ConsumerEvents.CAUGHT_UP, {});
+    }
   } finally {
     await board.stop();
     stop.dispose();
     // kafkajs 2.2.4 can wait for ever when asked to leave in the middle of a rebalance; a member
     // that cannot leave in time simply exits: the group notices within the session timeout, and
     // the state is exact either way (Redis holds it with its offsets).
-    if (!(await settlesWithin(counter.stop(), LEAVE_TIMEOUT_MS))) {
+    if (!(await settlesWithin(member.stop(), LEAVE_TIMEOUT_MS))) {
       log.warn(
         { timeoutMs: LEAVE_TIMEOUT_MS },
         'could not leave the group in time (it was rebalancing); exiting anyway',
       );
     }
-    await admin.disconnect();
+    await settlesWithin(admin.disconnect(), DISCONNECT_TIMEOUT_MS);
+    await metrics?.stop();
     redis.disconnect();
-  }
-  const { stats } = counter;
-  log.info(
-    {
+    const summary = {
       latency: stats.latency.summary(),
       flowsApplied: stats.flowsApplied,
       batchesApplied: stats.batchesApplied,
       batchesRefused: stats.batchesRefused,
       undecodable: stats.undecodable,
-    },
-    'consumer stopped',
-  );
+    };
+    log.info(summary, 'consumer stopped');
+    events.emit(ConsumerEvents.STOPPED, summary);
+    eventStream?.close();
+  }
 }
 
+/** Resolves once every partition is applied to its end (a broker or Redis away meanwhile: asked again later). */
 async function waitUntilCaughtUp(
   admin: Admin,
-  redis: Redis,
-  prefix: string,
+  state: StateReader,
   topics: string[],
   signal: AbortSignal,
 ): Promise<void> {
-  while (!signal.aborted) {
-    try {
-      if (isCaughtUp(await stateProgress(admin, redis, prefix, topics))) return;
-    } catch {
-      // Broker or Redis away for a moment: the counter rides it out; ask again later.
-    }
-    await sleep(CAUGHT_UP_POLL_MS);
-  }
+  await waitUntil(async () => isCaughtUp(await stateProgress(admin, state, topics)), {
+    intervalMs: CAUGHT_UP_POLL_MS,
+    signal,
+  });
 }

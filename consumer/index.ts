@@ -1,6 +1,15 @@
-// The consumer group member that counts web requests per device, exactly once, in Redis.
+// The consumer group member that counts web requests per device, exactly once, in Redis: group
+// membership and lifecycle (group-member.ts), partition fencing, the pure offset decision, the batch
+// applier, the dead-letter sender, and the command around them.
 export { type BatchTally, emptyTally, tallyDeadLetters, tallyFlows } from './batch-tally.ts';
 export { type ConsumeCommandOptions, runConsume } from './consume-command.ts';
-export { type ApplyResult, CounterState, DEFAULT_LATENESS_SECONDS } from './counter-state.ts';
-export { StatusBoard } from './status-board.ts';
-export { type CounterOptions, WebServerCounter } from './webserver-counter.ts';
+export {
+  type BatchApplied,
+  type ConsumerEventMap,
+  ConsumerEvents,
+  type ConsumerInstrumentation,
+  type RefusalReason,
+} from './consumer-events.ts';
+export { GroupMember, type MemberOptions } from './group-member.ts';
+export { LatencyHistogram } from './latency-histogram.ts';
+export { type BatchDecision, decideAfterReply, decideBatch, type ReplyDecision } from './offset-decision.ts';

@@ -1,47 +1,42 @@
 // Every few seconds, what the state looks like: the top web servers, flows/s and lag per partition.
 // Redrawn in place on a terminal (like a console sink in complete mode), a log line otherwise.
-
-import type { Redis } from 'ioredis';
+// The flows/s are this member's, counted from its batch events.
 import type { Admin } from 'kafkajs';
 import logUpdate from 'log-update';
-import {
-  deadLetterTopic,
-  formatProgress,
-  formatRanking,
-  type Logger,
-  readRanking,
-  readTotals,
-  stateProgress,
-} from '../common/index.ts';
+import { deadLetterTopic, FlowRate, type Logger, formatCount as n } from '../common/index.ts';
+import { formatProgress, formatRanking, type StateReader, stateProgress } from '../state/index.ts';
+import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
 
 export interface BoardOptions {
   readonly topic: string;
-  readonly keyPrefix: string;
   readonly top: number;
   readonly intervalMs: number;
   readonly terminal: boolean;
-  /** Flows counted so far by whoever owns the board, for the flows/s figure. */
-  readonly flowsCounted: () => number;
 }
 
 export class StatusBoard {
-  private readonly redis: Redis;
+  private readonly state: StateReader;
   private readonly admin: Admin;
   private readonly options: BoardOptions;
   private readonly log: Logger;
+  private readonly rate: FlowRate;
+  private flowsApplied = 0;
   private timer: NodeJS.Timeout | undefined;
-  private lastFlows = 0;
-  private lastAt = performance.now();
   private drawing = false;
 
-  constructor(redis: Redis, admin: Admin, options: BoardOptions, log: Logger) {
-    this.redis = redis;
+  constructor(state: StateReader, admin: Admin, events: ConsumerInstrumentation, options: BoardOptions, log: Logger) {
+    this.state = state;
     this.admin = admin;
     this.options = options;
     this.log = log;
+    this.rate = new FlowRate(options.intervalMs);
+    events.on(ConsumerEvents.BATCH_APPLIED, ({ payload }) => {
+      this.flowsApplied += payload.flows;
+    });
   }
 
   start(): void {
+    this.rate.record(this.flowsApplied, performance.now());
     this.timer = setInterval(() => void this.draw(), this.options.intervalMs);
     this.timer.unref();
   }
@@ -60,20 +55,12 @@ export class StatusBoard {
     this.drawing = true;
     try {
       const [ranking, totals, progress] = await Promise.all([
-        readRanking(this.redis, this.options.keyPrefix, this.options.top),
-        readTotals(this.redis, this.options.keyPrefix),
-        stateProgress(this.admin, this.redis, this.options.keyPrefix, [
-          this.options.topic,
-          deadLetterTopic(this.options.topic),
-        ]),
+        this.state.ranking(this.options.top),
+        this.state.totals(),
+        stateProgress(this.admin, this.state, [this.options.topic, deadLetterTopic(this.options.topic)]),
       ]);
-      const now = performance.now();
-      const flows = this.options.flowsCounted();
-      const rate = Math.round(((flows - this.lastFlows) * 1000) / Math.max(1, now - this.lastAt));
-      this.lastFlows = flows;
-      this.lastAt = now;
+      const rate = Math.round(this.rate.record(this.flowsApplied, performance.now()) ?? 0);
       if (this.options.terminal) {
-        const n = (value: number) => value.toLocaleString('en-US');
         logUpdate(
           [
             `flows ${n(totals.flows)}  web requests ${n(totals.webRequests)}  invalid lines ${n(totals.invalidLines)}  undecodable ${n(totals.undecodable)}  (${n(rate)} flows/s here)`,

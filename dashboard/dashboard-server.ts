@@ -1,10 +1,13 @@
 // The dashboard's HTTP server: serves the page and pushes a snapshot of the state to every open page
-// over server-sent events. Read-only by construction: only GET is answered, on five fixed paths,
-// and nothing it serves changes any state.
+// over server-sent events, and the state's metrics for Prometheus at /metrics. Read-only by
+// construction: only GET is answered, on six fixed paths, and nothing it serves changes any state.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Config, ErrorCode, FlowwatchError, type Logger } from '../common/index.ts';
+import type { Registry } from 'prom-client';
+import { type Config, ErrorCode, FlowwatchError, type Logger, METRICS_PATH, serveMetrics } from '../common/index.ts';
+import { createDashboardMetrics } from './dashboard-metrics.ts';
 import { loadPageAssets, type PageAsset } from './page-assets.ts';
+import type { Snapshot } from './snapshot.ts';
 import { SnapshotReader } from './snapshot-reader.ts';
 
 export interface DashboardOptions {
@@ -44,6 +47,9 @@ export class DashboardServer {
   private readonly pages = new Set<ServerResponse>();
   /** The last snapshot as an event, sent at once to a page that opens. */
   private latest: string | undefined;
+  /** The same snapshot, read by the metrics when scraped. */
+  private snapshot: Snapshot | undefined;
+  private readonly metrics: Registry;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -57,6 +63,7 @@ export class DashboardServer {
       minCount: options.minCount,
       readTimeoutMs: Math.max(1000, 2 * options.intervalMs),
     });
+    this.metrics = createDashboardMetrics(() => this.snapshot);
     this.server = createServer((request, response) => this.handle(request, response));
   }
 
@@ -111,7 +118,8 @@ export class DashboardServer {
 
   private async refresh(): Promise<void> {
     try {
-      this.latest = `data: ${JSON.stringify(await this.reader.read())}\n\n`;
+      this.snapshot = await this.reader.read();
+      this.latest = `data: ${JSON.stringify(this.snapshot)}\n\n`;
     } catch (error) {
       this.log.error({ err: error }, 'could not assemble a snapshot');
       return;
@@ -127,7 +135,7 @@ export class DashboardServer {
   private handle(request: IncomingMessage, response: ServerResponse): void {
     const path = (request.url ?? '').split('?')[0] ?? '';
     const asset = this.assets.get(path);
-    if (asset === undefined && path !== EVENTS_PATH) {
+    if (asset === undefined && path !== EVENTS_PATH && path !== METRICS_PATH) {
       reply(response, 404, 'not found\n');
       return;
     }
@@ -139,6 +147,10 @@ export class DashboardServer {
     if (asset !== undefined) {
       response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': asset.contentType });
       response.end(asset.body);
+      return;
+    }
+    if (path === METRICS_PATH) {
+      void serveMetrics(this.metrics, response, SECURITY_HEADERS);
       return;
     }
     this.openEvents(request, response);

@@ -1,14 +1,6 @@
 // Web requests per event-time hour for the top devices, put in the shape the hourly chart draws.
 import type { HourlySeries } from './snapshot.ts';
 
-/** The hour numbers of `<prefix>:hours` (members of a sorted set, so strings), in time order. */
-export function hoursInOrder(members: readonly string[]): number[] {
-  return members
-    .map(Number)
-    .filter((hour) => Number.isSafeInteger(hour))
-    .sort((a, b) => a - b);
-}
-
 /**
  * `scoresPerHour[i][j]` is device j's score in hour `hours[i]`, as ZMSCORE returns it: null where the
  * device had no web request that hour.

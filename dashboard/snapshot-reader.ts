@@ -6,21 +6,16 @@ import type { Admin } from 'kafkajs';
 import {
   type Config,
   connectAdmin,
-  countDevices,
   createKafka,
   createRedis,
   deadLetterTopic,
+  FlowRate,
   type Logger,
-  type PartitionProgress,
-  readRanking,
-  readTotals,
-  redisKeys,
-  stateProgress,
+  within,
 } from '../common/index.ts';
-import { parseCheck } from './check-result.ts';
-import { FlowRate } from './flow-rate.ts';
-import { hourlySeries, hoursInOrder } from './hourly-series.ts';
-import type { HourlySeries, Snapshot } from './snapshot.ts';
+import { type PartitionProgress, StateReader, stateProgress } from '../state/index.ts';
+import { hourlySeries } from './hourly-series.ts';
+import type { Snapshot } from './snapshot.ts';
 
 export interface SnapshotOptions {
   /** Devices in the ranking. */
@@ -46,6 +41,7 @@ export class SnapshotReader {
   private readonly log: Logger;
   private readonly options: SnapshotOptions;
   private readonly redis: Redis;
+  private readonly state: StateReader;
   private admin: Admin | undefined;
   /** A Kafka read still under way; the next snapshot waits on it rather than piling up another. */
   private progressRead: Promise<PartitionProgress[]> | undefined;
@@ -60,19 +56,20 @@ export class SnapshotReader {
     this.options = options;
     // The client reconnects by itself for ever (see createRedis), which is what lets the page recover.
     this.redis = createRedis(config);
+    this.state = new StateReader(this.redis, config.keyPrefix);
   }
 
   async read(): Promise<Snapshot> {
     const at = new Date().toISOString();
     const { topic, keyPrefix } = this.config;
     const { minCount } = this.options;
-    const fromRedis = await within(this.readRedis(), this.options.readTimeoutMs).catch((error: unknown) => {
+    const fromRedis = await within(this.readRedis(), this.options.readTimeoutMs, 'Redis').catch((error: unknown) => {
       this.noteReachable('Redis', false, error);
       return undefined;
     });
     if (fromRedis === undefined) return { ...unreadable(), at, topic, keyPrefix, minCount };
     this.noteReachable('Redis', true);
-    const progress = await within(this.readProgress(), this.options.readTimeoutMs).catch((error: unknown) => {
+    const progress = await within(this.readProgress(), this.options.readTimeoutMs, 'Kafka').catch((error: unknown) => {
       this.noteReachable('Kafka', false, error);
       return undefined;
     });
@@ -101,42 +98,25 @@ export class SnapshotReader {
   }
 
   private async readRedis(): Promise<RedisPart> {
-    const { redis } = this;
-    const prefix = this.config.keyPrefix;
-    const [top, devicesAtMinCount, totals, watermark, check, hourMembers] = await Promise.all([
-      readRanking(redis, prefix, this.options.top),
-      countDevices(redis, prefix, this.options.minCount),
-      readTotals(redis, prefix),
-      redis.get(redisKeys.watermark(prefix)),
-      redis.get(redisKeys.check(prefix)),
-      redis.zrange(redisKeys.hours(prefix), 0, '-1'),
+    const { state } = this;
+    const [top, devicesAtMinCount, totals, watermark, check, hours] = await Promise.all([
+      state.ranking(this.options.top),
+      state.deviceCount(this.options.minCount),
+      state.totals(),
+      state.watermark(),
+      state.check(),
+      state.hours(),
     ]);
-    const hourly = await this.readHourly(
-      hoursInOrder(hourMembers),
-      top.slice(0, HOURLY_DEVICES).map((d) => d.device),
-    );
+    const devices = top.slice(0, HOURLY_DEVICES).map((d) => d.device);
     return {
       top,
       devicesAtMinCount,
       totals,
       deadLetters: totals.invalidLines + totals.undecodable,
-      watermark: watermark === null || !Number.isFinite(Number(watermark)) ? null : Number(watermark),
-      hourly,
-      check: parseCheck(check),
+      watermark: watermark ?? null,
+      hourly: hourlySeries(hours, devices, await state.hourlyScores(hours, devices)),
+      check,
     };
-  }
-
-  /** One ZMSCORE per hour, sent as one pipeline: two days are 48 hours, a real month some 700. */
-  private async readHourly(hours: readonly number[], devices: readonly string[]): Promise<HourlySeries> {
-    if (hours.length === 0 || devices.length === 0) return hourlySeries(hours, devices, []);
-    const pipeline = this.redis.pipeline();
-    for (const hour of hours) pipeline.zmscore(redisKeys.hour(this.config.keyPrefix, hour), ...devices);
-    const replies = (await pipeline.exec()) ?? [];
-    const scores = replies.map(([error, reply]) => {
-      if (error) throw error;
-      return reply as (string | null)[];
-    });
-    return hourlySeries(hours, devices, scores);
   }
 
   private readProgress(): Promise<PartitionProgress[]> {
@@ -144,7 +124,7 @@ export class SnapshotReader {
       try {
         this.admin ??= await connectAdmin(createKafka(this.config, this.log, 'flowwatch-dashboard'), this.config);
         const { topic } = this.config;
-        return await stateProgress(this.admin, this.redis, this.config.keyPrefix, [topic, deadLetterTopic(topic)]);
+        return await stateProgress(this.admin, this.state, [topic, deadLetterTopic(topic)]);
       } catch (error) {
         // A fresh client next time: kafkajs may keep a broken connection after a broker restart.
         const admin = this.admin;
@@ -184,17 +164,4 @@ function unreadable(): Omit<Snapshot, 'at' | 'topic' | 'keyPrefix' | 'minCount'>
     hourly: { hours: [], devices: [] },
     check: null,
   };
-}
-
-/** Settles as `work` does, or rejects after `ms`. */
-async function within<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,5 +1,8 @@
 // The wire format of the dashboard: one snapshot of the state, pushed to the page as JSON. Shared by
-// the server and the page's script, so this file imports nothing.
+// the server and the page's script, so this file imports types only (erased when the page is served).
+import type { CheckRecord } from '../state/check-record.ts';
+
+export type { CheckRecord };
 
 export interface DeviceCount {
   readonly device: string;
@@ -27,23 +30,6 @@ export interface HourlySeries {
   readonly devices: readonly { readonly device: string; readonly counts: readonly number[] }[];
 }
 
-/** The last batch check, as `flowwatch verify` leaves it in `<prefix>:check`. */
-export interface CheckResult {
-  readonly at: string;
-  readonly identical: boolean;
-  readonly complete: boolean;
-  readonly devices: number;
-  readonly webRequests: number;
-  readonly flows: number;
-  readonly differences: readonly {
-    readonly device: string;
-    readonly batch: number;
-    readonly stream: number;
-    readonly difference: number;
-  }[];
-  readonly totalsDiffering: readonly { readonly total: string; readonly batch: number; readonly stream: number }[];
-}
-
 export interface Snapshot {
   /** When it was read (ISO date). */
   readonly at: string;
@@ -68,5 +54,6 @@ export interface Snapshot {
   /** Event-time seconds; hours ending at or before it are final. Null before the consumers set one. */
   readonly watermark: number | null;
   readonly hourly: HourlySeries;
-  readonly check: CheckResult | null;
+  /** The last batch check, as `flowwatch verify` leaves it. */
+  readonly check: CheckRecord | null;
 }

@@ -1,4 +1,5 @@
-// Waits until the Kafka broker answers a metadata request and Redis answers PING, then says where they are.
+// Waits until every Kafka broker infra:up started is in the cluster and Redis answers PING, then says
+// where they are.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   connectAdmin,
@@ -11,10 +12,11 @@ import {
 } from '../common/index.ts';
 
 const TIMEOUT_MS = 90_000;
-const env = {
-  ...process.env,
-  KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? '9092'}`,
-};
+// The addresses infra/kafka.sh gives its nodes: node n at KAFKA_PORT + 2(n - 1).
+const nodes = Number(process.env.KAFKA_NODES ?? '1');
+const firstPort = Number(process.env.KAFKA_PORT ?? (nodes === 1 ? '9092' : '19092'));
+const derived = Array.from({ length: nodes }, (_, i) => `127.0.0.1:${firstPort + 2 * i}`).join(',');
+const env = { ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? derived };
 const config = loadConfig(env);
 const log = createLogger('silent');
 const deadline = Date.now() + TIMEOUT_MS;
@@ -39,7 +41,8 @@ async function until(what: string, check: () => Promise<void>): Promise<void> {
 await until('Kafka', async () => {
   const admin = await connectAdmin(createKafka(config, log, 'flowwatch-infra', 'quick'), config);
   try {
-    await admin.describeCluster();
+    const { brokers } = await admin.describeCluster();
+    if (brokers.length < nodes) throw new Error(`${brokers.length} of ${nodes} brokers are in the cluster`);
   } finally {
     await admin.disconnect();
   }
@@ -51,3 +54,6 @@ await until('Redis', async () => {
 process.stdout.write(
   `flowwatch infra: ready: Kafka at ${config.kafkaBrokers.join(',')}, Redis at ${redactUrl(config.redisUrl)}\n`,
 );
+if (process.env.KAFKA_BROKERS === undefined && (nodes > 1 || process.env.KAFKA_PORT !== undefined)) {
+  process.stdout.write(`flowwatch infra: to use it: export KAFKA_BROKERS=${derived}\n`);
+}

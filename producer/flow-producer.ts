@@ -1,23 +1,28 @@
 // Streams a flow file into Kafka: one message per valid flow, rejected lines to the dead-letter topic,
-// sent in large batches with one request in flight, so reading waits whenever Kafka is behind.
+// sent in large batches with one batch in flight, so reading waits whenever Kafka is behind.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
-import {
-  deadLetterTopic,
-  Field,
-  type FlowInput,
-  FlowScanner,
-  flowMessage,
-  type Logger,
-  RejectionLog,
-  rejectedLineMessage,
-} from '../common/index.ts';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import { deadLetterTopic, IDEMPOTENT_PRODUCER, type Logger } from '../common/index.ts';
+import { Field, type FlowInput, FlowScanner, flowMessage, RejectionLog, rejectedLineMessage } from '../flow/index.ts';
 import { type Pace, Pacer } from './pacer.ts';
+import { PartitionBatches } from './partition-batches.ts';
 import type { ProduceSummary } from './produce-summary.ts';
+import { ProducerEvents, type ProducerInstrumentation, producerInstrumentation } from './producer-events.ts';
 
 export interface ProduceOptions {
   readonly topic: string;
-  /** Messages per send request. */
+  /** The name every message carries in its `source` header. */
+  readonly source: string;
+  /** The stream's `source-id` header (see source-identity.ts). */
+  readonly sourceId: string;
+  /**
+   * A resumed run: per partition of the flow topic and of the dead-letter topic, every line of the
+   * stream up to this one is there already and is not sent again (see resume-point.ts).
+   */
+  readonly resume?: { readonly flows: readonly number[]; readonly deadLetters: readonly number[] };
+  /** Partitions of the flow topic and of its dead-letter topic. */
+  readonly partitions: { readonly flows: number; readonly deadLetters: number };
+  /** Messages per batch (sent as one request per partition). */
   readonly batchSize: number;
   readonly pace?: Pace;
   readonly signal?: AbortSignal;
@@ -26,6 +31,13 @@ export interface ProduceOptions {
 /** A paced flow waits for its time only if it is at least this early; shorter waits are sent at once. */
 const MIN_WAIT_MS = 2;
 
+/**
+ * After a stop signal, how long the batch in flight may still take to be acknowledged. A broker
+ * that cannot be reached would otherwise keep the producer retrying for ever; past this bound the
+ * batch is reported as unconfirmed and nothing more is sent.
+ */
+export const STOP_DELIVERY_MS = 5000;
+
 interface PendingFlow {
   readonly message: Message;
   readonly time: number;
@@ -33,21 +45,18 @@ interface PendingFlow {
 }
 
 export class FlowProducer {
+  /** What the producer does, as it happens: batches delivered. */
+  readonly events: ProducerInstrumentation = producerInstrumentation();
   private readonly producer: Producer;
   private readonly log: Logger;
   private connected = false;
 
   constructor(kafka: Kafka, log: Logger) {
     this.log = log;
-    // Idempotent with acks from all in-sync replicas: a retried send is written once. One request in
-    // flight keeps the batches in order; kafkajs retries a failed request for as long as it takes.
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
-    });
+    // Idempotent with acks from all in-sync replicas: a retried send is written once. One batch in
+    // flight keeps each partition in order; kafkajs retries a failed request for as long as it takes.
+    // Every message carries its partition (see PartitionBatches), so no partitioner is needed here.
+    this.producer = kafka.producer(IDEMPOTENT_PRODUCER);
   }
 
   async connect(): Promise<void> {
@@ -68,40 +77,59 @@ export class FlowProducer {
     const rejections = new RejectionLog(this.log);
     const pacer = options.pace === undefined ? undefined : new Pacer(options.pace);
     const pending: PendingFlow[] = [];
-    const sourceHeader = Buffer.from(input.source);
-    let flows: Message[] = [];
-    let deadLetters: Message[] = [];
+    const sourceHeader = Buffer.from(options.source);
+    const sourceIdHeader = Buffer.from(options.sourceId);
+    const flows = new PartitionBatches(options.topic, options.partitions.flows, options.resume?.flows);
+    const deadLetters = new PartitionBatches(dlq, options.partitions.deadLetters, options.resume?.deadLetters);
     let batchLastLine = 0;
     let inFlight: Promise<void> | undefined;
+    // Flows whose request was sent and not yet acknowledged.
+    let unconfirmed = 0;
+    const delivery = new StopDeadline(options.signal, STOP_DELIVERY_MS);
 
     const scanner = new FlowScanner({
       flow: (fields, line, lineNumber) => {
-        pending.push({
-          message: flowMessage(fields, line, sourceHeader, lineNumber),
-          time: pacer === undefined ? 0 : Number(fields[Field.Time]),
-          lineNumber,
-        });
+        const message = flowMessage(fields, line, sourceHeader, lineNumber, sourceIdHeader);
+        // Already in its partition from an earlier run: neither sent nor paced.
+        if (!flows.route(message, lineNumber)) {
+          summary.flowsAlreadyInTopic++;
+          return;
+        }
+        pending.push({ message, time: pacer === undefined ? 0 : Number(fields[Field.Time]), lineNumber });
       },
       invalid: (line, lineNumber, reason) => {
-        deadLetters.push(rejectedLineMessage(line, input.source, lineNumber, reason));
-        rejections.reject({ source: input.source, line: lineNumber }, reason);
+        const message = rejectedLineMessage(line, options.source, lineNumber, reason, options.sourceId);
+        if (!deadLetters.route(message, lineNumber)) {
+          summary.invalidLinesAlreadyInTopic++;
+          return;
+        }
+        deadLetters.add(message);
+        rejections.reject({ source: options.source, line: lineNumber }, reason);
       },
       skipped: () => {},
     });
 
-    // Starts sending the batch in hand once the previous send is acknowledged.
+    // Starts sending the batch in hand, one request per partition, once the previous batch is
+    // acknowledged. Each partition's flows count as published as soon as its request is.
     const send = async () => {
-      if (flows.length === 0 && deadLetters.length === 0) return;
-      const topicMessages = [];
-      if (flows.length > 0) topicMessages.push({ topic: options.topic, messages: flows });
-      if (deadLetters.length > 0) topicMessages.push({ topic: dlq, messages: deadLetters });
-      const counts = { flows: flows.length, lastLine: batchLastLine };
-      flows = [];
-      deadLetters = [];
-      await inFlight;
-      inFlight = this.producer.sendBatch({ topicMessages, acks: -1 }).then(() => {
-        summary.flowsPublished += counts.flows;
-        summary.lastLineDelivered = Math.max(summary.lastLineDelivered, counts.lastLine);
+      if (flows.size === 0 && deadLetters.size === 0) return;
+      const batch = { flows: flows.take(), deadLetters: deadLetters.take(), lastLine: batchLastLine };
+      await delivery.race(inFlight);
+      if (delivery.expired) return;
+      const requests = batch.flows.map(({ messages }) => {
+        unconfirmed += messages.length;
+        return this.producer.send({ topic: options.topic, messages, acks: -1 }).then(() => {
+          unconfirmed -= messages.length;
+          summary.flowsPublished += messages.length;
+        });
+      });
+      for (const { messages } of batch.deadLetters) {
+        requests.push(this.producer.send({ topic: dlq, messages, acks: -1 }).then(() => {}));
+      }
+      inFlight = Promise.all(requests).then(() => {
+        summary.lastLineDelivered = Math.max(summary.lastLineDelivered, batch.lastLine);
+        const flowsSent = batch.flows.reduce((sum, { messages }) => sum + messages.length, 0);
+        this.events.emit(ProducerEvents.BATCH_DELIVERED, { flows: flowsSent, lastLine: batch.lastLine });
       });
     };
 
@@ -112,9 +140,9 @@ export class FlowProducer {
     };
 
     const take = (item: PendingFlow) => {
-      flows.push(item.message);
+      flows.add(item.message);
       batchLastLine = item.lineNumber;
-      return flows.length >= options.batchSize;
+      return flows.size >= options.batchSize;
     };
     const drain = () => this.drain(pending, pacer, options.signal, take, send);
 
@@ -125,22 +153,25 @@ export class FlowProducer {
         stopped = await drain();
         syncCounts();
         if (stopped) break;
-        if (deadLetters.length >= options.batchSize) await send();
+        if (deadLetters.size >= options.batchSize) await send();
+        if (delivery.expired) break;
       }
-      if (!stopped) {
+      if (!stopped && !delivery.expired) {
         scanner.end();
         stopped = await drain();
         syncCounts();
       }
-      // Everything taken from the file is delivered, also after a stop signal.
+      // Everything taken from the file is delivered, also after a stop signal (within its bound).
       await send();
-      await inFlight;
-      if (!stopped) summary.lastLineDelivered = summary.linesRead;
+      await delivery.race(inFlight);
+      if (!stopped && !delivery.expired) summary.lastLineDelivered = summary.linesRead;
     } finally {
+      delivery.dispose();
       rejections.flush();
     }
+    summary.flowsUnconfirmed = delivery.expired ? unconfirmed : 0;
     const elapsedSeconds = (performance.now() - started) / 1000;
-    summary.complete = !stopped;
+    summary.complete = !stopped && !delivery.expired;
     summary.elapsedSeconds = elapsedSeconds;
     summary.flowsPerSecond = elapsedSeconds > 0 ? summary.flowsPublished / elapsedSeconds : 0;
     return summary;
@@ -175,5 +206,41 @@ export class FlowProducer {
       // where a re-run should pick up.
       pending.length = 0;
     }
+  }
+}
+
+/** Once `signal` fires, allows `boundMs` more for deliveries; then `expired`, and waits end at once. */
+class StopDeadline {
+  expired = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly gaveUp: Promise<void>;
+  private readonly signal: AbortSignal | undefined;
+  private readonly onAbort: () => void;
+
+  constructor(signal: AbortSignal | undefined, boundMs: number) {
+    this.signal = signal;
+    let giveUp: () => void = () => {};
+    this.gaveUp = new Promise((resolve) => {
+      giveUp = resolve;
+    });
+    this.onAbort = () => {
+      this.timer = setTimeout(() => {
+        this.expired = true;
+        giveUp();
+      }, boundMs);
+    };
+    if (signal?.aborted) this.onAbort();
+    else signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Waits for `work`, or until the bound after a stop signal has passed. */
+  async race(work: Promise<unknown> | undefined): Promise<void> {
+    if (work === undefined || this.expired) return;
+    await Promise.race([work, this.gaveUp]);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onAbort);
   }
 }

@@ -1,65 +1,131 @@
-// `flowwatch produce`: opens the input, makes sure the topics exist, streams, prints the summary.
+// `flowwatch produce`: opens the input, makes sure the topics exist, finds what of this source the
+// topics hold already, streams the rest, prints the summary.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin, Kafka } from 'kafkajs';
 import {
   type Config,
   connectAdmin,
   createKafka,
   DEFAULT_PARTITIONS,
+  deadLetterTopic,
+  ErrorCode,
   ensureTopics,
+  FlowwatchError,
+  formatSourceId,
+  isFlowwatchError,
   type Logger,
+  MetricsServer,
+  type MetricsServerOptions,
   onStopSignals,
-  openFlowInput,
+  STDIN_FINGERPRINT,
+  settlesWithin,
+  streamEvents,
+  type TopicPartitions,
 } from '../common/index.ts';
-import { FlowProducer } from './flow-producer.ts';
+import { openFlowInput } from '../flow/index.ts';
+import { FlowProducer, STOP_DELIVERY_MS } from './flow-producer.ts';
 import type { Pace } from './pacer.ts';
 import { ProduceProgress } from './produce-progress.ts';
 import { formatSummary, type ProduceSummary } from './produce-summary.ts';
+import { ProducerEvents } from './producer-events.ts';
+import { createProducerMetrics } from './producer-metrics.ts';
+import { type ResumePoint, resumePoint } from './resume-point.ts';
+import { findSourceTails } from './source-tail-finder.ts';
 
 export interface ProduceCommandOptions {
   readonly file: string;
+  /** The name carried in `source`: the file's base name, or `stdin`, when not given. */
+  readonly source?: string;
+  /** Publish as a new stream, even if the topic holds this source already. */
+  readonly again?: boolean;
   readonly partitions?: number;
   readonly batchSize?: number;
   readonly pace?: Pace;
   readonly json?: boolean;
   readonly progress?: boolean;
+  /** Where to serve the run's progress for Prometheus while it runs; none when undefined. */
+  readonly metrics?: MetricsServerOptions;
 }
 
 export const DEFAULT_BATCH_SIZE = 8000;
+/** How long the set-up may keep meeting a broker that died moments ago. */
+const SETUP_PATIENCE_MS = 60_000;
+const SETUP_RETRY_MS = 1000;
+const DISCONNECT_TIMEOUT_MS = 3000;
 
 /** Runs a produce; resolves to the summary (`complete` false when a signal stopped it). */
 export async function runProduce(config: Config, log: Logger, options: ProduceCommandOptions): Promise<ProduceSummary> {
   const input = await openFlowInput(options.file);
+  const source = options.source ?? input.source;
   // A quick check first: no broker means one sentence at once, not a minute of retries.
+  let partitions: TopicPartitions;
   const admin = await connectAdmin(createKafka(config, log, 'flowwatch-producer-setup', 'quick'), config);
   try {
-    await ensureTopics(admin, config.topic, options.partitions ?? DEFAULT_PARTITIONS);
+    partitions = await topicsReady(admin, config, options.partitions ?? DEFAULT_PARTITIONS, log);
   } finally {
     await admin.disconnect();
   }
-  const producer = new FlowProducer(
-    createKafka(config, log, 'flowwatch-producer'),
-    log.child({ component: 'producer' }),
-  );
-  const stop = onStopSignals(log);
+  const kafka = createKafka(config, log, 'flowwatch-producer');
+  const checkStarted = performance.now();
+  const fingerprint = await input.fingerprint();
+  // Standard input without a name cannot be recognised on a re-run: each run is a stream of its own.
+  const newStream = options.again === true || (options.file === '-' && options.source === undefined);
+  const point = resumePoint(await sourceTails(kafka, config, source, log), fingerprint, newStream);
+  if (point.kind === 'changed') throw sourceChanged(config.topic, source, point, fingerprint);
+  const sourceId = formatSourceId({ fingerprint, stream: point.stream });
+  if (point.resumed) {
+    log.info(
+      {
+        source,
+        sourceId,
+        everyLineUpTo: Math.min(...point.flows),
+        someLinesUpTo: Math.max(...point.flows),
+        flowPartitionsUpTo: point.flows,
+        deadLetterPartitionsUpTo: point.deadLetters,
+      },
+      'resuming: the topic holds this stream up to these lines, per partition; publishing the rest',
+    );
+  }
+  const producer = new FlowProducer(kafka, log.child({ component: 'producer' }));
+  // The batch in flight gets STOP_DELIVERY_MS, the disconnect DISCONNECT_TIMEOUT_MS; then it exits.
+  const events = config.eventsFile === undefined ? undefined : streamEvents(config.eventsFile, [producer.events]);
+  const stop = onStopSignals(log, { exitAfterMs: STOP_DELIVERY_MS + DISCONNECT_TIMEOUT_MS + 4000 });
   const summary: ProduceSummary = {
-    source: input.source,
+    source,
+    sourceId,
+    stream: point.stream,
+    resumed: point.resumed,
     topic: config.topic,
     linesRead: 0,
     flowsPublished: 0,
     invalidLines: 0,
     skippedLines: 0,
+    flowsAlreadyInTopic: 0,
+    invalidLinesAlreadyInTopic: 0,
     lastLineDelivered: 0,
+    flowsUnconfirmed: 0,
+    resumeCheckSeconds: (performance.now() - checkStarted) / 1000,
     elapsedSeconds: 0,
     flowsPerSecond: 0,
     complete: false,
   };
   const progress = new ProduceProgress(input, summary, log, options.progress ?? process.stderr.isTTY === true);
+  let metrics: MetricsServer | undefined;
   try {
+    if (options.metrics !== undefined) {
+      const registry = createProducerMetrics(summary, input);
+      metrics = await MetricsServer.start(registry, options.metrics, log.child({ component: 'metrics' }));
+    }
     await producer.connect();
     progress.start();
     await producer.produce(
       input,
       {
         topic: config.topic,
+        source,
+        sourceId,
+        resume: point.resumed ? { flows: point.flows, deadLetters: point.deadLetters } : undefined,
+        partitions,
         batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
         pace: options.pace,
         signal: stop.signal,
@@ -69,9 +135,69 @@ export async function runProduce(config: Config, log: Logger, options: ProduceCo
   } finally {
     progress.stop();
     stop.dispose();
-    await producer.disconnect();
+    await metrics?.stop();
+    // A broker that does not answer must not hold the exit: requests left are reported unconfirmed.
+    await settlesWithin(producer.disconnect(), DISCONNECT_TIMEOUT_MS);
+    producer.events.emit(ProducerEvents.STOPPED, summary);
+    events?.close();
   }
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else process.stdout.write(`${formatSummary(summary)}\n`);
   return summary;
+}
+
+/**
+ * Makes sure the topics exist. A producer run again right after a broker died (as after a crash
+ * during a failover) finds that broker still listed until the controller notices, seconds later;
+ * kafkajs' admin then fails a request at random with "connection refused" instead of asking another
+ * broker. The set-up is idempotent, so it is tried again while that lasts.
+ */
+async function topicsReady(admin: Admin, config: Config, partitions: number, log: Logger): Promise<TopicPartitions> {
+  const deadline = Date.now() + SETUP_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await ensureTopics(admin, config.topic, { partitions, replicationFactor: config.replicationFactor });
+    } catch (error) {
+      if (isFlowwatchError(error) || (error as { retriable?: boolean }).retriable !== true) throw error;
+      if (Date.now() > deadline) throw error;
+      log.info({ err: error }, 'a broker does not answer: trying the others again');
+    }
+    await sleep(SETUP_RETRY_MS);
+  }
+}
+
+/** What the flow topic and its dead-letter topic hold of the source: its last message per partition. */
+async function sourceTails(kafka: Kafka, config: Config, source: string, log: Logger) {
+  const topics = [config.topic, deadLetterTopic(config.topic)];
+  try {
+    const tails = await findSourceTails(kafka, topics, source, log.child({ component: 'resume' }));
+    return { flows: tails.get(topics[0] as string) ?? [], deadLetters: tails.get(topics[1] as string) ?? [] };
+  } catch (error) {
+    if (isFlowwatchError(error)) throw error;
+    throw new FlowwatchError(
+      ErrorCode.KAFKA_UNREACHABLE,
+      `could not read what ${config.topic} holds of ${source} already (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
+}
+
+/** The refusal to mix another content into a stream: one sentence saying what to do instead. */
+function sourceChanged(
+  topic: string,
+  source: string,
+  point: Extract<ResumePoint, { kind: 'changed' }>,
+  fingerprint: string,
+): FlowwatchError {
+  const held =
+    point.fingerprint === undefined
+      ? 'without a fingerprint (an earlier flowwatch published it)'
+      : point.fingerprint === STDIN_FINGERPRINT
+        ? 'read from standard input'
+        : `with fingerprint ${point.fingerprint}`;
+  const mine = fingerprint === STDIN_FINGERPRINT ? 'this is standard input' : `this file's is ${fingerprint}`;
+  return new FlowwatchError(
+    ErrorCode.SOURCE_CHANGED,
+    `the topic ${topic} already holds ${source}, from other content (stream ${point.stream} ${held}; ${mine}), so it cannot be resumed from this input: publish it as a new stream with --again, or under another name with --source NAME`,
+  );
 }

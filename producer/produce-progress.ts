@@ -1,6 +1,7 @@
 // Shows a produce run as it goes: a live line on a terminal, a structured log line every few seconds otherwise.
 import cliProgress from 'cli-progress';
-import type { FlowInput, Logger } from '../common/index.ts';
+import { type Logger, formatCount as n } from '../common/index.ts';
+import type { FlowInput } from '../flow/index.ts';
 import type { ProduceSummary } from './produce-summary.ts';
 
 const TERMINAL_REFRESH_MS = 250;
@@ -22,9 +23,10 @@ export class ProduceProgress {
     this.log = log;
     if (terminal) {
       const share = input.sizeBytes === undefined ? '' : '{bar} {percentage}% | ';
+      const already = summary.resumed ? ' | {already} already in the topic' : '';
       this.bar = new cliProgress.SingleBar(
         {
-          format: `${share}{lines} lines | {published} flows | {rate} flows/s | {invalid} invalid`,
+          format: `${share}{lines} lines | {published} flows | {rate} flows/s | {invalid} invalid${already}`,
           stream: process.stderr,
           hideCursor: true,
           clearOnComplete: true,
@@ -63,6 +65,12 @@ export class ProduceProgress {
         linesRead: this.summary.linesRead,
         flowsPublished: this.summary.flowsPublished,
         invalidLines: this.summary.invalidLines,
+        ...(this.summary.resumed
+          ? {
+              flowsAlreadyInTopic: this.summary.flowsAlreadyInTopic,
+              invalidLinesAlreadyInTopic: this.summary.invalidLinesAlreadyInTopic,
+            }
+          : {}),
         flowsPerSecond: Math.round(this.rate),
         bytesRead: this.input.bytesRead(),
         sizeBytes: this.input.sizeBytes,
@@ -72,12 +80,12 @@ export class ProduceProgress {
   }
 
   private payload(): Record<string, string> {
-    const n = (value: number) => value.toLocaleString('en-US');
     return {
       lines: n(this.summary.linesRead),
       published: n(this.summary.flowsPublished),
       rate: n(Math.round(this.rate)),
       invalid: n(this.summary.invalidLines),
+      already: n(this.summary.flowsAlreadyInTopic),
     };
   }
 }

@@ -1,13 +1,33 @@
 // What a produce run did, counted as it goes.
+import { formatCount as n } from '../common/index.ts';
 export interface ProduceSummary {
+  /** The name in every message's `source` header. */
   source: string;
+  /** The stream's `source-id` header: `<fingerprint>/<stream>` (see common/source-identity.ts). */
+  sourceId: string;
+  /** 1 for the first publication of the name in the topic, one more for each `--again`. */
+  stream: number;
+  /** True when the topic held part of this stream before the run, so only the rest was published. */
+  resumed: boolean;
   topic: string;
   linesRead: number;
   flowsPublished: number;
   invalidLines: number;
   skippedLines: number;
-  /** Last line whose message (flow or dead letter) the broker acknowledged. */
+  /** Valid lines not sent because the topic holds them from an earlier run of this stream. */
+  flowsAlreadyInTopic: number;
+  /** Invalid lines not sent because the dead-letter topic holds them from an earlier run. */
+  invalidLinesAlreadyInTopic: number;
+  /** Every line up to this one is delivered: its flow or dead letter acknowledged, or it was skipped. */
   lastLineDelivered: number;
+  /**
+   * Flows sent but not acknowledged when a stop's delivery bound ran out (a broker unreachable):
+   * each may or may not be in the topic. Not part of flowsPublished.
+   */
+  flowsUnconfirmed: number;
+  /** Seconds before publishing began: fingerprinting the input and reading where the topic stops. */
+  resumeCheckSeconds: number;
+  /** Seconds spent publishing, from connected to the last acknowledgement. */
   elapsedSeconds: number;
   flowsPerSecond: number;
   /** False when a stop signal ended the run before the end of the input. */
@@ -15,10 +35,28 @@ export interface ProduceSummary {
 }
 
 export function formatSummary(summary: ProduceSummary): string {
-  const n = (value: number) => value.toLocaleString('en-US');
+  const newDeadLetters = summary.invalidLines - summary.invalidLinesAlreadyInTopic;
+  const invalidHeld =
+    summary.invalidLinesAlreadyInTopic > 0
+      ? ` and its ${n(summary.invalidLinesAlreadyInTopic)} invalid lines in ${summary.topic}.invalid`
+      : '';
+  const nothingNew = summary.complete && summary.resumed && summary.flowsPublished === 0 && newDeadLetters === 0;
+  const headline = nothingNew
+    ? `nothing to publish: all ${n(summary.flowsAlreadyInTopic)} flows of ${summary.source} (stream ${summary.stream}) are already in ${summary.topic}${invalidHeld}; --again publishes it once more, as a new stream`
+    : `${summary.complete ? 'produced' : 'stopped early:'} ${n(summary.flowsPublished)} flows from ${summary.source} to ${summary.topic} (stream ${summary.stream})`;
   return [
-    `${summary.complete ? 'produced' : 'stopped early:'} ${n(summary.flowsPublished)} flows from ${summary.source} to ${summary.topic}`,
+    headline,
+    ...(summary.resumed && !nothingNew
+      ? [
+          `  resumed: ${n(summary.flowsAlreadyInTopic)} flows and ${n(summary.invalidLinesAlreadyInTopic)} invalid lines were in the topic already and were not sent again`,
+        ]
+      : []),
     `  lines read ${n(summary.linesRead)}, invalid ${n(summary.invalidLines)} (dead-lettered), skipped ${n(summary.skippedLines)} (blank or header)`,
     `  last line delivered ${n(summary.lastLineDelivered)}, ${summary.elapsedSeconds.toFixed(1)} s, ${n(Math.round(summary.flowsPerSecond))} flows/s`,
+    ...(summary.flowsUnconfirmed > 0
+      ? [
+          `  ${n(summary.flowsUnconfirmed)} flows sent but not acknowledged before the stop (a broker did not answer): they may or may not be in the topic`,
+        ]
+      : []),
   ].join('\n');
 }

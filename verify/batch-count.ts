@@ -1,6 +1,6 @@
 // The batch answer, straight from the file: web requests per device and the totals. It shares the
 // parser and validity rule with the stream side and nothing else, so a consumer bug cannot hide here.
-import { Field, type FlowInput, FlowScanner, isWebRequest } from '../common/index.ts';
+import { Field, type FlowInput, FlowScanner, isWebRequest } from '../flow/index.ts';
 
 export interface BatchCounts {
   readonly devices: Map<string, number>;

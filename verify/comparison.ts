@@ -1,5 +1,6 @@
 // Compares the batch answer with the streamed state: every device, every score, and the totals.
-import type { StateTotals } from '../common/index.ts';
+import { formatCount as n } from '../common/index.ts';
+import type { StateTotals } from '../state/index.ts';
 import type { BatchCounts } from './batch-count.ts';
 
 export interface DeviceDifference {
@@ -51,8 +52,6 @@ export function compare(
     totals,
   };
 }
-
-const n = (value: number) => value.toLocaleString('en-US');
 
 export function formatDifferences(comparison: Comparison, limit = 50): string {
   const lines: string[] = [];

@@ -1,7 +1,6 @@
 // `flowwatch verify`: the batch job. Recomputes the answer from the file and compares it with Redis,
 // once the state is complete (or, with --partial, reports how far along it is).
 
-import type { Redis } from 'ioredis';
 import {
   type Config,
   connectAdmin,
@@ -11,17 +10,19 @@ import {
   deadLetterTopic,
   ErrorCode,
   FlowwatchError,
+  type Logger,
+  formatCount as n,
+} from '../common/index.ts';
+import { openFlowInput } from '../flow/index.ts';
+import {
   formatProgress,
   isCaughtUp,
-  type Logger,
-  openFlowInput,
   type PartitionProgress,
-  readAllScores,
-  readTotals,
-  redisKeys,
+  StateReader,
   stateProgress,
-} from '../common/index.ts';
-import { type BatchCounts, countFromInput } from './batch-count.ts';
+  writeCheck,
+} from '../state/index.ts';
+import { countFromInput } from './batch-count.ts';
 import { type Comparison, compare, formatDifferences } from './comparison.ts';
 
 export interface VerifyOptions {
@@ -47,8 +48,6 @@ export interface VerifyReport {
   readonly comparison: Comparison;
 }
 
-const CHECK_DIFFERENCES_KEPT = 20;
-
 export const VerifyExit = { identical: 0, different: 1 } as const;
 
 export async function runVerify(config: Config, log: Logger, options: VerifyOptions): Promise<number> {
@@ -65,22 +64,30 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
     // The file is counted while Kafka and Redis are asked how far the state has got.
     const counting = countFromInput(input);
     counting.catch(() => undefined);
-    const progress = await readProgress(config, log, redis);
+    const state = new StateReader(redis, config.keyPrefix);
+    const progress = await readProgress(config, log, state);
     const complete = isCaughtUp(progress);
     if (!complete && !options.partial) {
       const behind = progress.reduce((sum, p) => sum + p.lag, 0);
       throw new FlowwatchError(
         ErrorCode.STATE_INCOMPLETE,
-        `the state is not complete yet: ${behind.toLocaleString('en-US')} messages of ${config.topic} are not applied (wait for the consumers, or use --partial)\n${formatProgress(progress)}`,
+        `the state is not complete yet: ${n(behind)} messages of ${config.topic} are not applied (wait for the consumers, or use --partial)\n${formatProgress(progress)}`,
       );
     }
-    const [batch, scores, totals] = await Promise.all([
-      counting,
-      readAllScores(redis, config.keyPrefix),
-      readTotals(redis, config.keyPrefix),
-    ]);
+    const [batch, scores, totals] = await Promise.all([counting, state.allScores(), state.totals()]);
     const comparison = compare(batch, scores, totals);
-    await recordCheck(redis, config.keyPrefix, batch, comparison, complete);
+    // The verdict stays beside the state, for the dashboard and for people.
+    await writeCheck(redis, config.keyPrefix, {
+      at: new Date().toISOString(),
+      identical: comparison.identical,
+      complete,
+      devices: batch.devices.size,
+      webRequests: batch.webRequests,
+      flows: batch.flows,
+      devicesDiffering: comparison.devices.length,
+      differences: comparison.devices,
+      totalsDiffering: comparison.totals,
+    });
     let likelyWebServers = 0;
     for (const count of batch.devices.values()) if (count >= options.minCount) likelyWebServers++;
     return {
@@ -102,10 +109,10 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
   }
 }
 
-async function readProgress(config: Config, log: Logger, redis: Redis): Promise<PartitionProgress[]> {
+async function readProgress(config: Config, log: Logger, state: StateReader): Promise<PartitionProgress[]> {
   const admin = await connectAdmin(createKafka(config, log, 'flowwatch-verify', 'quick'), config);
   try {
-    const progress = await stateProgress(admin, redis, config.keyPrefix, [config.topic, deadLetterTopic(config.topic)]);
+    const progress = await stateProgress(admin, state, [config.topic, deadLetterTopic(config.topic)]);
     // No partitions would make any state look complete: a mistyped topic must not pass for one.
     if (!progress.some((p) => p.topic === config.topic)) {
       throw new FlowwatchError(
@@ -120,7 +127,6 @@ async function readProgress(config: Config, log: Logger, redis: Redis): Promise<
 }
 
 export function formatReport(report: VerifyReport, minCount: number): string {
-  const n = (value: number) => value.toLocaleString('en-US');
   const { batch, comparison } = report;
   const lines: string[] = [];
   if (!report.complete) {
@@ -145,25 +151,4 @@ export function formatReport(report: VerifyReport, minCount: number): string {
     );
   }
   return lines.join('\n');
-}
-
-/** Leaves the verdict beside the state (`<prefix>:check`), for the dashboard and for people. */
-async function recordCheck(
-  redis: Redis,
-  prefix: string,
-  batch: BatchCounts,
-  comparison: Comparison,
-  complete: boolean,
-): Promise<void> {
-  const check = {
-    at: new Date().toISOString(),
-    identical: comparison.identical,
-    complete,
-    devices: batch.devices.size,
-    webRequests: batch.webRequests,
-    flows: batch.flows,
-    differences: comparison.devices.slice(0, CHECK_DIFFERENCES_KEPT),
-    totalsDiffering: comparison.totals,
-  };
-  await redis.set(redisKeys.check(prefix), JSON.stringify(check));
 }

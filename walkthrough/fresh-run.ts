@@ -1,33 +1,42 @@
 // Resets what a walkthrough run uses, so it can run again and again: the topic and its dead-letter
 // topic, the consumer group's offsets, and the Redis keys under the prefix.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
-import { deadLetterTopic, ensureTopics } from '../common/index.ts';
-import { CounterState } from '../consumer/index.ts';
+import { deadLetterTopic, ensureTopics, isFlowwatchError } from '../common/index.ts';
+import { resetState, type StateClient } from '../state/index.ts';
 
 const RECREATE_TIMEOUT_MS = 30_000;
 
-export async function resetRun(
+/** Deletes the run's topics, group offsets and state, and creates the topics again, empty. */
+export async function prepareFreshRun(
   admin: Admin,
-  redis: Redis,
-  names: { topic: string; group: string; keyPrefix: string; partitions: number },
+  redis: StateClient,
+  names: {
+    topic: string;
+    group: string;
+    keyPrefix: string;
+    partitions: number;
+    replicationFactor: number | undefined;
+  },
 ): Promise<void> {
   const topics = [names.topic, deadLetterTopic(names.topic)];
   const existing = new Set(await admin.listTopics());
   const present = topics.filter((topic) => existing.has(topic));
   if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: RECREATE_TIMEOUT_MS });
   await admin.deleteGroups([names.group]).catch(() => undefined);
-  await new CounterState(redis, names.keyPrefix).deleteAll();
+  await resetState(redis, names.keyPrefix);
   // A deleted topic lingers for a moment in the broker's metadata: retry the creation until it takes.
   const deadline = Date.now() + RECREATE_TIMEOUT_MS;
   for (;;) {
     try {
-      await ensureTopics(admin, names.topic, names.partitions);
+      await ensureTopics(admin, names.topic, {
+        partitions: names.partitions,
+        replicationFactor: names.replicationFactor,
+      });
       const offsets = await admin.fetchTopicOffsets(names.topic);
       if (offsets.length === names.partitions && offsets.every((p) => p.high === '0')) return;
     } catch (error) {
-      if (Date.now() > deadline) throw error;
+      if (isFlowwatchError(error) || Date.now() > deadline) throw error;
     }
     if (Date.now() > deadline) throw new Error(`topic ${names.topic} could not be recreated`);
     await sleep(300);

@@ -1,9 +1,8 @@
-// The walkthrough's producer and consumers: real `flowwatch` processes, as a user would run them.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { NODE_MEMORY_FLAGS } from '../common/index.ts';
+// The walkthrough's producer and consumers: real `flowwatch` processes, as a user would run them,
+// each with its events read over a pipe of its own.
+import type { ChildProcess } from 'node:child_process';
+import { type Config, type InstrumentationEvent, spawnFlowwatch } from '../common/index.ts';
 
-const BIN = fileURLToPath(new URL('../bin/flowwatch.js', import.meta.url));
 const TAIL_LINES = 20;
 
 export class FlowwatchProcess {
@@ -11,19 +10,14 @@ export class FlowwatchProcess {
   readonly exited: Promise<number>;
   private readonly child: ChildProcess;
   private readonly tail: string[] = [];
-  private stdout = '';
+  private readonly received: InstrumentationEvent[] = [];
   private stopRequested = false;
   private exitCode: number | undefined;
 
-  constructor(name: string, args: readonly string[], env: Record<string, string>) {
+  constructor(name: string, args: readonly string[], config: Config, env: Record<string, string>) {
     this.name = name;
-    this.child = spawn(process.execPath, [...NODE_MEMORY_FLAGS, BIN, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout?.on('data', (chunk: Buffer) => {
-      this.stdout += chunk.toString();
-    });
+    this.child = spawnFlowwatch(args, { config, env, onEvent: (event) => this.received.push(event) });
+    this.child.stdout?.resume();
     this.child.stderr?.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
         if (line.trim() === '') continue;
@@ -43,8 +37,9 @@ export class FlowwatchProcess {
     return this.child.pid;
   }
 
-  get output(): string {
-    return this.stdout;
+  /** The last event of a type it emitted, if any. */
+  lastEvent(type: string): InstrumentationEvent | undefined {
+    return this.received.findLast((event) => event.type === type);
   }
 
   /** The last lines it logged, for explaining a failure. */

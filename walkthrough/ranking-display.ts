@@ -1,15 +1,8 @@
 // The walkthrough's live view: the ranking as it grows, with flows/s and lag; redrawn in place on a
 // terminal, a compact line a second otherwise.
-import type { Redis } from 'ioredis';
 import logUpdate from 'log-update';
-import {
-  countDevices,
-  formatProgress,
-  formatRanking,
-  type PartitionProgress,
-  readRanking,
-  readTotals,
-} from '../common/index.ts';
+import { FlowRate, formatCount as n } from '../common/index.ts';
+import { formatProgress, formatRanking, type PartitionProgress, type StateReader } from '../state/index.ts';
 
 export interface DisplayOptions {
   readonly top: number;
@@ -18,36 +11,32 @@ export interface DisplayOptions {
 }
 
 const PLAIN_INTERVAL_MS = 1000;
+/** Flows/s are averaged over this long. */
+const RATE_WINDOW_MS = 1000;
 
 export class RankingDisplay {
-  private readonly redis: Redis;
-  private readonly prefix: string;
+  private readonly state: StateReader;
   private readonly topic: string;
   private readonly options: DisplayOptions;
-  private lastFlows = 0;
-  private lastAt = performance.now();
+  private readonly rate = new FlowRate(RATE_WINDOW_MS);
   private lastPrinted = 0;
 
-  constructor(redis: Redis, prefix: string, topic: string, options: DisplayOptions) {
-    this.redis = redis;
-    this.prefix = prefix;
+  constructor(state: StateReader, topic: string, options: DisplayOptions) {
+    this.state = state;
     this.topic = topic;
     this.options = options;
   }
 
   async draw(progress: readonly PartitionProgress[] | undefined): Promise<void> {
-    let state: Awaited<ReturnType<typeof this.read>>;
+    let read: Awaited<ReturnType<typeof this.read>>;
     try {
-      state = await this.read();
+      read = await this.read();
     } catch {
       return; // Redis away for a moment: the next refresh shows it again.
     }
-    const { ranking, totals, devices } = state;
+    const { ranking, totals, devices } = read;
     const now = performance.now();
-    const rate = Math.round(((totals.flows - this.lastFlows) * 1000) / Math.max(1, now - this.lastAt));
-    this.lastFlows = totals.flows;
-    this.lastAt = now;
-    const n = (value: number) => value.toLocaleString('en-US');
+    const rate = Math.round(this.rate.record(totals.flows, now) ?? 0);
     const lag = progress?.filter((p) => p.topic === this.topic).reduce((sum, p) => sum + p.lag, 0) ?? 0;
     const headline = `counted ${n(totals.flows)} flows, ${n(totals.webRequests)} port-80 flows, ${n(devices)} devices with >= ${this.options.minCount} | ${n(rate)} flows/s | lag ${n(lag)}`;
     if (this.options.terminal) {
@@ -69,9 +58,9 @@ export class RankingDisplay {
 
   private async read() {
     const [ranking, totals, devices] = await Promise.all([
-      readRanking(this.redis, this.prefix, this.options.top),
-      readTotals(this.redis, this.prefix),
-      countDevices(this.redis, this.prefix, this.options.minCount),
+      this.state.ranking(this.options.top),
+      this.state.totals(),
+      this.state.deviceCount(this.options.minCount),
     ]);
     return { ranking, totals, devices };
   }

@@ -12,17 +12,18 @@ import {
   createRedis,
   deadLetterTopic,
   ErrorCode,
-  ensureInfra,
   FlowwatchError,
-  isCaughtUp,
   type Logger,
+  formatCount as n,
   onStopSignals,
-  stateProgress,
 } from '../common/index.ts';
 import { DashboardServer } from '../dashboard/index.ts';
+import { ensureInfra } from '../infra/infra-guard.ts';
 import type { Pace } from '../producer/index.ts';
+import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
+import { isCaughtUp, StateReader, stateProgress } from '../state/index.ts';
 import { formatReport, verify } from '../verify/index.ts';
-import { resetRun } from './fresh-run.ts';
+import { prepareFreshRun } from './fresh-run.ts';
 import { FlowwatchProcess } from './pipeline-processes.ts';
 import { RankingDisplay } from './ranking-display.ts';
 
@@ -56,11 +57,12 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     say(
       `fresh run: topic ${config.topic} (${options.partitions} partitions), group ${config.group}, Redis keys ${config.keyPrefix}:*`,
     );
-    await resetRun(admin, redis, {
+    await prepareFreshRun(admin, redis, {
       topic: config.topic,
       group: config.group,
       keyPrefix: config.keyPrefix,
       partitions: options.partitions,
+      replicationFactor: config.replicationFactor,
     });
     dashboard = await DashboardServer.start(config, log, {
       host: '127.0.0.1',
@@ -72,19 +74,14 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     });
     say(`dashboard: ${dashboard.url}`);
 
-    const env = {
-      KAFKA_BROKERS: config.kafkaBrokers.join(','),
-      REDIS_URL: config.redisUrl,
-      FLOWWATCH_TOPIC: config.topic,
-      FLOWWATCH_GROUP: config.group,
-      FLOWWATCH_KEY_PREFIX: config.keyPrefix,
-      LOG_LEVEL: 'warn',
-    };
+    // Every setting, flags included, reaches the children; their logs are kept for a failure only.
+    const env = { LOG_LEVEL: 'warn' };
     for (let i = 1; i <= options.consumers; i++) {
       processes.push(
         new FlowwatchProcess(
           `consumer ${i}`,
           ['consume', '--status-interval-ms', '0', '--session-timeout-ms', '6000'],
+          config,
           env,
         ),
       );
@@ -98,6 +95,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     const producer = new FlowwatchProcess(
       'producer',
       ['produce', options.file, '--json', '--no-progress', ...paceArgs],
+      config,
       env,
     );
     processes.push(producer);
@@ -106,24 +104,25 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     );
 
     const topics = [config.topic, deadLetterTopic(config.topic)];
-    const display = new RankingDisplay(redis, config.keyPrefix, config.topic, options);
+    const state = new StateReader(redis, config.keyPrefix);
+    const display = new RankingDisplay(state, config.topic, options);
     const started = performance.now();
     let producerDoneAt: number | undefined;
     for (;;) {
       if (stop.signal.aborted)
         throw new FlowwatchError(ErrorCode.INTERRUPTED, 'interrupted: consumers and producer stopped');
-      const progress = await stateProgress(admin, redis, config.keyPrefix, topics).catch(() => undefined);
+      const progress = await stateProgress(admin, state, topics).catch(() => undefined);
       await display.draw(progress);
       if (producer.code !== undefined && producer.code !== 0) {
         throw new FlowwatchError(
-          ErrorCode.INFRA_FAILED,
+          ErrorCode.PROCESS_FAILED,
           `the producer failed (exit ${producer.code}):\n${producer.lastLogLines.join('\n')}`,
         );
       }
       const dead = processes.find((p) => p !== producer && p.exitedEarly);
       if (dead !== undefined) {
         throw new FlowwatchError(
-          ErrorCode.INFRA_FAILED,
+          ErrorCode.PROCESS_FAILED,
           `${dead.name} stopped unexpectedly:\n${dead.lastLogLines.join('\n')}`,
         );
       }
@@ -143,7 +142,9 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     const streamedSeconds = (performance.now() - started) / 1000;
     await Promise.all(processes.map((p) => p.stop()));
     processes.length = 0;
-    say(`streamed and counted in ${streamedSeconds.toFixed(1)} s; ${summariseProducer(producer.output)}`);
+    say(
+      `streamed and counted in ${streamedSeconds.toFixed(1)} s; ${summariseProducer(producer.lastEvent(ProducerEvents.STOPPED)?.payload as ProduceSummary | undefined)}`,
+    );
     say('batch check: recounting the file and comparing with Redis...');
     const report = await verify(config, log, {
       file: options.file,
@@ -165,16 +166,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
   }
 }
 
-function summariseProducer(output: string): string {
-  try {
-    const summary = JSON.parse(output.trim().split('\n').pop() ?? '{}') as {
-      flowsPublished?: number;
-      invalidLines?: number;
-      flowsPerSecond?: number;
-    };
-    const n = (value: number | undefined) => (value ?? 0).toLocaleString('en-US');
-    return `producer: ${n(summary.flowsPublished)} flows published, ${n(summary.invalidLines)} invalid lines, ${n(Math.round(summary.flowsPerSecond ?? 0))} flows/s`;
-  } catch {
-    return 'producer finished';
-  }
+function summariseProducer(summary: ProduceSummary | undefined): string {
+  if (summary === undefined) return 'producer finished';
+  return `producer: ${n(summary.flowsPublished)} flows published, ${n(summary.invalidLines)} invalid lines, ${n(Math.round(summary.flowsPerSecond))} flows/s`;
 }

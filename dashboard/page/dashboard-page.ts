@@ -2,7 +2,7 @@
 // Every value from the state goes in as text (textContent, or Chart.js labels drawn on a canvas),
 // never as HTML, so a device may be named anything and still shows as its characters.
 import type { Chart as ChartJs } from 'chart.js';
-import type { CheckResult, HourlySeries, PartitionLag, Snapshot } from '../snapshot.ts';
+import type { CheckRecord, HourlySeries, PartitionLag, Snapshot } from '../snapshot.ts';
 
 // Chart.js's browser build, loaded before this script, defines the global `Chart`.
 declare const Chart: typeof ChartJs;
@@ -158,7 +158,7 @@ function renderLag(partitions: readonly PartitionLag[]): void {
   );
 }
 
-function renderCheck(check: CheckResult | null): void {
+function renderCheck(check: CheckRecord | null): void {
   const verdict = element('check');
   const table = element<HTMLTableElement>('check-differences');
   if (check === null) {
@@ -175,7 +175,7 @@ function renderCheck(check: CheckResult | null): void {
     table.hidden = true;
     return;
   }
-  verdict.textContent = `stream and batch differ: ${counted(check.differences.length, 'device')} (at most 20 shown) and ${counted(check.totalsDiffering.length, 'total')} do not match; ${when}`;
+  verdict.textContent = `stream and batch differ: ${counted(check.devicesDiffering, 'device')} (the first ${check.differences.length} shown) and ${counted(check.totalsDiffering.length, 'total')} do not match; ${when}`;
   verdict.className = 'check differ';
   const signed = (value: number) => (value > 0 ? `+${n(value)}` : n(value));
   fillRows('check-differences', [

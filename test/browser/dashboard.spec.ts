@@ -15,11 +15,12 @@ import {
   createRedis,
   deadLetterTopic,
   loadConfig,
-  redisKeys,
 } from '../../common/index.ts';
 import { DashboardServer } from '../../dashboard/index.ts';
 import { ROOT, type RunningCli, runCli, spawnCli } from '../support/cli.ts';
+import { groundTruth } from '../support/ground-truth.ts';
 import { generatedFile, pipelineEnv, startConsumer } from '../support/pipeline.ts';
+import { planted } from '../support/planted-state.ts';
 import { OwnRedis } from '../support/redis-server.ts';
 import { type TestNames, testNames } from '../support/test-names.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -126,7 +127,7 @@ beforeAll(async () => {
   config = loadConfig({ ...process.env, ...pipelineEnv(names), REDIS_URL: own.url });
   redis = createRedis(config);
   // Planted before the stream: the consumers add to the set around it.
-  await redis.zadd(redisKeys.webservers(names.prefix), HOSTILE_SCORE, HOSTILE);
+  await planted.scores(redis, names.prefix, { [HOSTILE]: HOSTILE_SCORE });
   dashboard = await DashboardServer.start(config, log, {
     host: '127.0.0.1',
     port: 0,
@@ -199,22 +200,19 @@ describe('dashboard in Chromium', () => {
   });
 
   it('draws web requests per event-time hour for the top five servers', async () => {
-    const prefix = names.prefix;
-    if ((await redis.zcard(redisKeys.hours(prefix))) === 0) {
-      // The consumers do not keep hourly counts (yet): plant some, as they would.
-      await redis.zadd(redisKeys.hours(prefix), 300, '33', 420, '34', 380, '35');
-      await redis.zadd(redisKeys.hour(prefix, 33), 120, 'EnterpriseAppServer', 40, HOSTILE);
-      await redis.zadd(redisKeys.hour(prefix, 34), 150, 'EnterpriseAppServer', 90, 'Comp107919');
-      await redis.zadd(redisKeys.hour(prefix, 35), 130, 'EnterpriseAppServer', 60, 'Comp107919');
-    }
+    // Nothing planted: the hours are the ones the consumers counted the streamed file into.
+    const truth = groundTruth(file);
+    const hours = [...truth.hours.keys()].sort((a, b) => a - b);
     const state = await pageWhere(
-      (s) => s.hourly.labels.length > 0 && s.hourly.datasets.some((d) => sum(d.data) > 0),
+      (s) => s.hourly.labels.length === hours.length && s.hourly.datasets.some((d) => sum(d.data) > 0),
       'the hourly chart to fill',
     );
+    expect(state.hourly.labels.map(Number)).toEqual(hours);
     expect(state.hourly.datasets.map((d) => d.label)).toEqual(state.bars.labels.slice(0, 5));
-    for (const dataset of state.hourly.datasets) expect(dataset.data.length).toBe(state.hourly.labels.length);
-    const hours = state.hourly.labels.map(Number);
-    expect(hours).toEqual([...hours].sort((a, b) => a - b));
+    for (const dataset of state.hourly.datasets) {
+      const counted = hours.map((hour) => truth.hours.get(hour)?.get(dataset.label) ?? 0);
+      expect(dataset.data, dataset.label).toEqual(counted);
+    }
   });
 
   it('shows a hostile device name as its characters, never as markup', async () => {
@@ -244,7 +242,7 @@ describe('dashboard in Chromium', () => {
     });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
-    await redis.zrem(redisKeys.webservers(names.prefix), HOSTILE);
+    await planted.removeDevice(redis, names.prefix, HOSTILE);
     const agree = await runCli(['verify', file], env);
     expect(agree.code, agree.stderr).toBe(0);
     const agreed = await pageWhere((s) => s.check.startsWith('stream and batch agree'), 'the agreement');

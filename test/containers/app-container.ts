@@ -6,6 +6,7 @@ import {
   type StartedNetwork,
   type StartedTestContainer,
 } from 'testcontainers';
+import { type InstrumentationEvent, parseEvents } from '../../common/index.ts';
 import type { TestNames } from '../support/test-names.ts';
 import { images } from './images.ts';
 import { KafkaContainer } from './kafka-container.ts';
@@ -21,6 +22,9 @@ export interface Exit {
   readonly code: number;
   readonly output: string;
 }
+
+/** Where a container's flowwatch writes its instrumentation events (kept across restarts). */
+const EVENTS_FILE = '/tmp/flowwatch-events.jsonl';
 
 export class AppContainer {
   readonly container: StartedTestContainer;
@@ -44,6 +48,7 @@ export class AppContainer {
         FLOWWATCH_GROUP: names.group,
         FLOWWATCH_KEY_PREFIX: names.prefix,
         LOG_LEVEL: 'info',
+        FLOWWATCH_EVENTS_FILE: EVENTS_FILE,
       })
       .withCommand(args)
       .withCopyFilesToContainer(files)
@@ -84,6 +89,12 @@ export class AppContainer {
   async output(): Promise<string> {
     const logs = await (await this.docker()).logs({ stdout: true, stderr: true, follow: false });
     return demultiplex(logs);
+  }
+
+  /** The events its flowwatch emitted, every life of the container included (it must be running). */
+  async events(): Promise<InstrumentationEvent[]> {
+    const result = await this.container.exec(['cat', EVENTS_FILE]);
+    return parseEvents(result.output);
   }
 
   async remove(): Promise<void> {

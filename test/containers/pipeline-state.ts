@@ -10,11 +10,9 @@ import {
   createRedis,
   deadLetterTopic,
   ensureTopics,
-  isCaughtUp,
   loadConfig,
-  readTotals,
-  stateProgress,
 } from '../../common/index.ts';
+import { isCaughtUp, StateReader, stateProgress } from '../../state/index.ts';
 import type { TestNames } from '../support/test-names.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -44,17 +42,20 @@ export class PipelineState {
   }
 
   async flowsCounted(): Promise<number> {
-    return (await readTotals(this.redis, this.names.prefix)).flows;
+    return (await new StateReader(this.redis, this.names.prefix).totals()).flows;
   }
 
   /** Waits until every partition is applied up to its end (call once the producer is done). */
   async waitUntilComplete(timeoutMs: number): Promise<void> {
     const topics = [this.names.topic, deadLetterTopic(this.names.topic)];
-    await waitFor(async () => isCaughtUp(await stateProgress(this.admin, this.redis, this.names.prefix, topics)), {
-      timeoutMs,
-      intervalMs: 250,
-      what: 'the consumers to apply every message',
-    });
+    await waitFor(
+      async () => isCaughtUp(await stateProgress(this.admin, new StateReader(this.redis, this.names.prefix), topics)),
+      {
+        timeoutMs,
+        intervalMs: 250,
+        what: 'the consumers to apply every message',
+      },
+    );
   }
 
   async close(): Promise<void> {

@@ -4,10 +4,11 @@ import { request } from 'node:http';
 import { Script } from 'node:vm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Config, createLogger, createRedis, FlowwatchError, loadConfig, redisKeys } from '../../common/index.ts';
+import { type Config, createLogger, createRedis, FlowwatchError, loadConfig } from '../../common/index.ts';
 import { DashboardServer, type Snapshot } from '../../dashboard/index.ts';
 import { spawnCli } from '../support/cli.ts';
 import { pipelineEnv } from '../support/pipeline.ts';
+import { planted } from '../support/planted-state.ts';
 import { OwnRedis } from '../support/redis-server.ts';
 import { type TestNames, testNames } from '../support/test-names.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -33,12 +34,11 @@ beforeAll(async () => {
   });
   redis = createRedis(config);
   const prefix = names.prefix;
-  await redis.zadd(redisKeys.webservers(prefix), 50, 'Web1', 20, 'Web2', 3, 'Client9');
-  await redis.hset(redisKeys.totals(prefix), { flows: 1000, webRequests: 73, invalidLines: 2, undecodable: 1 });
-  await redis.zadd(redisKeys.hours(prefix), 40, '33', 33, '32');
-  await redis.zadd(redisKeys.hour(prefix, 32), 12, 'Web1', 20, 'Web2');
-  await redis.zadd(redisKeys.hour(prefix, 33), 38, 'Web1');
-  await redis.set(redisKeys.watermark(prefix), '118800');
+  await planted.scores(redis, prefix, { Web1: 50, Web2: 20, Client9: 3 });
+  await planted.totals(redis, prefix, { flows: 1000, webRequests: 73, invalidLines: 2, undecodable: 1 });
+  await planted.hour(redis, prefix, 32, { Web1: 12, Web2: 20 });
+  await planted.hour(redis, prefix, 33, { Web1: 38 });
+  await planted.watermark(redis, prefix, 118_800);
   dashboard = await DashboardServer.start(config, log, options);
 });
 
@@ -176,8 +176,8 @@ describe('dashboard server', () => {
     expect(snapshot.kafkaReachable).toBe(true);
     expect(snapshot.partitions).toEqual([]);
 
-    await redis.zincrby(redisKeys.webservers(names.prefix), 25, 'Web2');
-    await redis.hincrby(redisKeys.totals(names.prefix), 'flows', 500);
+    await planted.addToScore(redis, names.prefix, 'Web2', 25);
+    await planted.addToTotal(redis, names.prefix, 'flows', 500);
     const later = await snapshotWhere((s) => s.totals?.flows === 1500);
     expect(later.top.slice(0, 2)).toEqual([
       { device: 'Web1', webRequests: 50 },

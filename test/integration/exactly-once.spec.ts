@@ -10,21 +10,20 @@ import {
   createRedis,
   deadLetterTopic,
   ensureTopics,
-  Header,
-  headerText,
   loadConfig,
-  partitionField,
-  readTotals,
-  redisKeys,
 } from '../../common/index.ts';
-import { CounterState, emptyTally } from '../../consumer/index.ts';
-import type { RunningCli } from '../support/cli.ts';
+import { ConsumerEvents, emptyTally } from '../../consumer/index.ts';
+import { Header, headerText } from '../../flow/index.ts';
+import { partitionId, StateReader, StateWriter } from '../../state/index.ts';
+import { explain, type RunningCli, spawnCli } from '../support/cli.ts';
+import { HeldProxy } from '../support/held-proxy.ts';
 import {
   consumeToEnd,
   deleteState,
   expectStateEqualsFile,
   generatedFile,
   namedRuns,
+  pipelineEnv,
   produce,
   startConsumer,
 } from '../support/pipeline.ts';
@@ -35,6 +34,9 @@ const config = loadConfig(process.env);
 const redis = createRedis(config);
 const runs = namedRuns(redis);
 const named = runs.named;
+
+/** Flows a second while the zombie test runs: the big file lasts about 40 s. */
+const ZOMBIE_PACE = 10_000;
 
 /** A file big enough that one member needs several seconds for it. */
 const BIG_FILE_FLOWS = 400_000;
@@ -50,7 +52,7 @@ afterAll(async () => {
 });
 
 async function flowsCounted(prefix: string, client: Redis = redis): Promise<number> {
-  return (await readTotals(client, prefix)).flows;
+  return (await new StateReader(client, prefix).totals()).flows;
 }
 
 async function stopAll(members: RunningCli[]): Promise<void> {
@@ -113,49 +115,50 @@ describe('exactly once', () => {
 
   it('refuses a write from a member whose partitions were claimed by a newer one (zombie fencing)', async () => {
     const names = named('zombie');
-    const field = partitionField(names.topic, 0);
+    const partition = partitionId(names.topic, 0);
     const zombieConnection = createRedis(config);
-    const zombie = new CounterState(zombieConnection, names.prefix);
+    const zombie = new StateWriter(zombieConnection, names.prefix);
     const ownerConnection = createRedis(config);
-    const owner = new CounterState(ownerConnection, names.prefix);
+    const owner = new StateWriter(ownerConnection, names.prefix);
+    const victim = async () => (await new StateReader(redis, names.prefix).allScores()).get('Victim');
     try {
-      const zombieEpoch = await zombie.claim([field], 0);
-      const ownerEpoch = await owner.claim([field], 0);
+      const zombieEpoch = await zombie.claim([partition], 0);
+      const ownerEpoch = await owner.claim([partition], 0);
       expect(ownerEpoch).toBeGreaterThan(zombieEpoch);
       const tally = { ...emptyTally(), flows: 1, webRequests: 1, devices: new Map([['Victim', 1]]) };
       const refused = await zombie.apply({
-        field,
+        partition,
         epoch: zombieEpoch,
         from: 0,
         next: 1,
         startIfUnknown: 0,
         partitions: 1,
-        tally,
+        increments: tally,
       });
       expect(refused).toEqual({ status: 'fenced', owner: ownerEpoch });
-      expect(await redis.zscore(redisKeys.webservers(names.prefix), 'Victim')).toBeNull();
+      expect(await victim()).toBeUndefined();
       const applied = await owner.apply({
-        field,
+        partition,
         epoch: ownerEpoch,
         from: 0,
         next: 1,
         startIfUnknown: 0,
         partitions: 1,
-        tally,
+        increments: tally,
       });
       expect(applied).toEqual({ status: 'applied', next: 1 });
       // The same batch again (a retry, or a redelivery) is refused by its offsets.
       const again = await owner.apply({
-        field,
+        partition,
         epoch: ownerEpoch,
         from: 0,
         next: 1,
         startIfUnknown: 0,
         partitions: 1,
-        tally,
+        increments: tally,
       });
       expect(again).toEqual({ status: 'offset-mismatch', stored: 1 });
-      expect(await redis.zscore(redisKeys.webservers(names.prefix), 'Victim')).toBe('1');
+      expect(await victim()).toBe(1);
     } finally {
       zombieConnection.disconnect();
       ownerConnection.disconnect();
@@ -164,23 +167,61 @@ describe('exactly once', () => {
 
   it('stays exact when a member stalls past its session timeout and then resumes (a real zombie)', async () => {
     const names = named('stall');
-    await produce(names, bigFile);
-    const stalled = startConsumer(names);
+    // The stalled member reaches Redis through a proxy that can hold its requests: held at its next
+    // write, the member stalls with a batch in hand, which it writes, under its old epoch, the moment
+    // it resumes. Signals alone cannot choose that moment: a member stopped between batches may
+    // learn of the rebalance before it writes again.
+    const redisAddress = new URL(config.redisUrl);
+    const proxy = await HeldProxy.start({ host: redisAddress.hostname, port: Number(redisAddress.port || 6379) });
+    redisAddress.port = String(proxy.port);
+    // Paced, so that flows keep arriving while the zombie is frozen and after it wakes up.
+    const producer = spawnCli(
+      ['produce', bigFile, '--json', '--no-progress', '--rate', String(ZOMBIE_PACE)],
+      pipelineEnv(names),
+    );
+    const stalled = startConsumer(names, [], { REDIS_URL: redisAddress.toString() });
     const other = startConsumer(names);
+    const all = [stalled, other, producer];
+    const refusedAsZombie = () =>
+      stalled
+        .eventsOf(ConsumerEvents.BATCH_REFUSED)
+        .some((event) => (event.payload as { reason: string }).reason === 'fenced');
     try {
       await waitFor(async () => (await flowsCounted(names.prefix)) > 30_000, { timeoutMs: 60_000, what: 'progress' });
+      await waitFor(() => stalled.eventsOf(ConsumerEvents.BATCH_APPLIED).length > 0, {
+        timeoutMs: 60_000,
+        what: 'the member to apply a batch',
+      }).catch(explain(all));
+      proxy.hold();
+      await waitFor(() => proxy.heldBytes > 0, { timeoutMs: 60_000, what: "the member's next write" }).catch(
+        explain(all),
+      );
+      const claims = other.eventsOf(ConsumerEvents.PARTITIONS_CLAIMED).length;
       stalled.child.kill('SIGSTOP');
-      const frozenAt = await flowsCounted(names.prefix);
-      // The other member must take the stalled one's partitions over and go on counting.
-      await waitFor(async () => (await flowsCounted(names.prefix)) > frozenAt + 50_000, {
+      // The other member must take the stalled one's partitions over (a new claim, after the
+      // session timeout) and go on counting.
+      await waitFor(() => other.eventsOf(ConsumerEvents.PARTITIONS_CLAIMED).length > claims, {
         timeoutMs: 60_000,
         what: 'takeover',
-      });
+      }).catch(explain(all));
+      const takenOverAt = await flowsCounted(names.prefix);
+      await waitFor(async () => (await flowsCounted(names.prefix)) > takenOverAt + 5_000, {
+        timeoutMs: 60_000,
+        what: 'counting after the takeover',
+      }).catch(explain(all));
+      // Woken up, the zombie's write reaches Redis under its old epoch: it must be refused.
+      proxy.release();
       stalled.child.kill('SIGCONT');
-      await sleep(3000);
+      await waitFor(refusedAsZombie, { timeoutMs: 60_000, what: "the zombie's write to be refused" }).catch(
+        explain(all),
+      );
+      const produced = await within(producer.done, 120_000, 'the producer');
+      expect(produced.code, produced.stderr).toBe(0);
     } finally {
+      proxy.release();
       stalled.child.kill('SIGCONT');
-      await stopAll([stalled, other]);
+      await stopAll(all);
+      await proxy.close();
     }
     await consumeToEnd(names);
     await expectStateEqualsFile(redis, names.prefix, bigFile);
@@ -200,7 +241,19 @@ describe('exactly once', () => {
         what: 'progress',
       });
       await own.stop();
-      await sleep(3000);
+      // Once the member has met the outage, nothing may be applied until Redis is back: watch it
+      // retry a few times and count the batches it reports applied meanwhile.
+      await waitFor(() => member.eventsOf(ConsumerEvents.STATE_UNAVAILABLE).length > 0, {
+        timeoutMs: 30_000,
+        what: 'the member to meet the outage',
+      });
+      const appliedAtOutage = member.eventsOf(ConsumerEvents.BATCH_APPLIED).length;
+      const failuresAtOutage = member.eventsOf(ConsumerEvents.STATE_UNAVAILABLE).length;
+      await waitFor(() => member.eventsOf(ConsumerEvents.STATE_UNAVAILABLE).length >= failuresAtOutage + 5, {
+        timeoutMs: 30_000,
+        what: 'the member to retry through the outage',
+      });
+      expect(member.eventsOf(ConsumerEvents.BATCH_APPLIED)).toHaveLength(appliedAtOutage);
       expect(member.child.exitCode).toBeNull();
       await own.start();
       await waitFor(async () => (await flowsCounted(names.prefix, ownClient)) >= BIG_FILE_FLOWS, {
@@ -241,7 +294,7 @@ describe('exactly once', () => {
     const file = generatedFile(20_000, 5);
     const kafka = createKafka(config, createLogger('silent'), 'flowwatch-test-poison');
     const admin = await connectAdmin(kafka, config);
-    await ensureTopics(admin, names.topic, 2);
+    await ensureTopics(admin, names.topic, { partitions: 2 });
     await admin.disconnect();
     await produce(names, file);
     const producer = kafka.producer();
@@ -261,7 +314,7 @@ describe('exactly once', () => {
 
     await consumeToEnd(names);
     await expectStateEqualsFile(redis, names.prefix, file);
-    expect((await readTotals(redis, names.prefix)).undecodable).toBe(poison.length);
+    expect((await new StateReader(redis, names.prefix).totals()).undecodable).toBe(poison.length);
 
     const consumer = kafka.consumer({ groupId: `${names.group}-reader` });
     const letters: { reason?: string; rejectedBy?: string; offset?: string }[] = [];

@@ -30,8 +30,8 @@ describe('the local Kafka broker', () => {
   it('creates a topic and its dead-letter topic with the partitions asked for', async () => {
     const admin = await connectAdmin(kafka, config);
     try {
-      await ensureTopics(admin, names.topic, 3);
-      await ensureTopics(admin, names.topic, 5); // an existing topic is used as it is
+      await ensureTopics(admin, names.topic, { partitions: 3 });
+      await ensureTopics(admin, names.topic, { partitions: 5 }); // an existing topic is used as it is
       const ends = await partitionEnds(admin, [names.topic, deadLetterTopic(names.topic)]);
       expect(ends.filter((e) => e.topic === names.topic)).toHaveLength(3);
       expect(ends.filter((e) => e.topic === deadLetterTopic(names.topic))).toHaveLength(3);

@@ -15,10 +15,10 @@ import {
   deadLetterTopic,
   ensureTopics,
   loadConfig,
-  partitionField,
-  redisKeys,
 } from '../../common/index.ts';
+import { partitionId } from '../../state/index.ts';
 import { type CliResult, runCli } from '../support/cli.ts';
+import { planted } from '../support/planted-state.ts';
 import { testNames } from '../support/test-names.ts';
 
 const names = testNames('verify');
@@ -60,10 +60,8 @@ type Totals = typeof BATCH.totals;
 /** Writes a state under `<names.prefix>:<label>` and returns that prefix. */
 async function writeState(label: string, devices: Record<string, number>, totals: Totals): Promise<string> {
   const prefix = `${names.prefix}:${label}`;
-  const entries = Object.entries(devices);
-  if (entries.length > 0)
-    await redis.zadd(redisKeys.webservers(prefix), ...entries.flatMap(([device, score]) => [score, device]));
-  await redis.hset(redisKeys.totals(prefix), totals);
+  await planted.scores(redis, prefix, devices);
+  await planted.totals(redis, prefix, totals);
   return prefix;
 }
 
@@ -78,8 +76,9 @@ function expectOneSentence(result: CliResult, sentence: RegExp): void {
   expect(result.code, result.stderr).toBe(2);
   const shown = nonLogLines(result.stderr);
   expect(shown).toHaveLength(1);
-  expect(shown[0]).toMatch(/^flowwatch: /);
-  expect(shown[0]).toMatch(sentence);
+  // The sentence, then the error's code.
+  expect(shown[0]).toMatch(/^flowwatch: .* \(FW_[A-Z_]+\)$/);
+  expect(shown[0]?.replace(/ \(FW_[A-Z_]+\)$/, '')).toMatch(sentence);
   expect(result.stderr).not.toMatch(/^\s*at /m);
   expect(result.stdout).toBe('');
 }
@@ -87,7 +86,7 @@ function expectOneSentence(result: CliResult, sentence: RegExp): void {
 beforeAll(async () => {
   redis = await connectRedis(createRedis(config), config);
   admin = await connectAdmin(kafka, config);
-  await ensureTopics(admin, idleTopic, 2);
+  await ensureTopics(admin, idleTopic, { partitions: 2 });
 });
 
 afterAll(async () => {
@@ -195,7 +194,7 @@ describe('flowwatch verify, state not complete', () => {
   it('refuses to compare until the offsets are applied, and --partial says how far along it is', async () => {
     // 10 messages in the topic: 6 in partition 0, 4 in partition 1. Their content does not matter to
     // verify; only the applied offsets in Redis, against the end offsets, decide completeness.
-    await ensureTopics(admin, busyTopic, 2);
+    await ensureTopics(admin, busyTopic, { partitions: 2 });
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const flows = FILE_LINES.filter((line) => /^\d+,\d+,[^,]+,[^,]+,\d+,/.test(line)).slice(0, 6);
@@ -220,7 +219,7 @@ describe('flowwatch verify, state not complete', () => {
     const refused = await run();
     expect(refused.code, refused.stderr).toBe(2);
     expect(nonLogLines(refused.stderr)[0]).toBe(
-      `flowwatch: the state is not complete yet: 10 messages of ${busyTopic} are not applied (wait for the consumers, or use --partial)`,
+      `flowwatch: the state is not complete yet: 10 messages of ${busyTopic} are not applied (wait for the consumers, or use --partial) (FW_STATE_INCOMPLETE)`,
     );
     expect(refused.stderr).toMatch(new RegExp(`^\\s+${busyTopic}/0\\s+applied\\s+0 of\\s+6\\s+lag 6$`, 'm'));
     expect(refused.stderr).not.toMatch(/^\s*at /m);
@@ -232,7 +231,7 @@ describe('flowwatch verify, state not complete', () => {
     expect(lines(partial.stdout).at(-1)).toMatch(/^stream and batch differ: /);
 
     // Partition 0 applied: 6 of 10.
-    await redis.hset(redisKeys.offsets(prefix), partitionField(busyTopic, 0), 6);
+    await planted.offset(redis, prefix, partitionId(busyTopic, 0), 6);
     const stillRefused = await run();
     expect(stillRefused.code).toBe(2);
     expect(nonLogLines(stillRefused.stderr)[0]).toMatch(/^flowwatch: the state is not complete yet: 4 messages of /);
@@ -250,7 +249,7 @@ describe('flowwatch verify, state not complete', () => {
     expect(report.progress).toContainEqual({ topic: busyTopic, partition: 1, applied: 0, end: 4, lag: 4 });
 
     // Every partition applied, and the counts that go with it: complete and identical.
-    await redis.hset(redisKeys.offsets(prefix), partitionField(busyTopic, 1), 4);
+    await planted.offset(redis, prefix, partitionId(busyTopic, 1), 4);
     await writeState('busy', BATCH.devices, BATCH.totals);
     const done = await run();
     expect(done.code, done.stderr).toBe(0);

@@ -1,9 +1,9 @@
-// Runs the real `flowwatch` command as a child process, the way a user does.
-import { type ChildProcess, spawn } from 'node:child_process';
+// Runs the real `flowwatch` command as a child process, the way a user does, with its
+// instrumentation events collected (over their own pipe, apart from its output and logs).
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { NODE_MEMORY_FLAGS } from '../../common/index.ts';
+import { type InstrumentationEvent, spawnFlowwatch } from '../../common/index.ts';
 
-export const BIN = fileURLToPath(new URL('../../bin/flowwatch.js', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface CliResult {
@@ -16,7 +16,11 @@ export interface CliResult {
 export interface RunningCli {
   readonly child: ChildProcess;
   readonly done: Promise<CliResult>;
+  /** Every event it has emitted so far, in order. */
+  readonly events: readonly InstrumentationEvent[];
   output(): { stdout: string; stderr: string };
+  /** The events of one type it has emitted so far. */
+  eventsOf(type: string): InstrumentationEvent[];
 }
 
 /** Every child still running when the test worker exits is killed, so no failed test leaves one behind. */
@@ -26,10 +30,12 @@ process.on('exit', () => {
 });
 
 export function spawnCli(args: readonly string[], env: Record<string, string>, stdin?: Buffer): RunningCli {
-  const child = spawn(process.execPath, [...NODE_MEMORY_FLAGS, BIN, ...args], {
+  const events: InstrumentationEvent[] = [];
+  const child = spawnFlowwatch(args, {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { LOG_LEVEL: 'info', ...env },
+    stdin: true,
+    onEvent: (event) => events.push(event),
   });
   let stdout = '';
   let stderr = '';
@@ -39,6 +45,8 @@ export function spawnCli(args: readonly string[], env: Record<string, string>, s
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
+  // A child killed before it has read all of its input closes the pipe: not an error of the test.
+  child.stdin?.on('error', () => {});
   if (stdin !== undefined) child.stdin?.end(stdin);
   else child.stdin?.end();
   running.add(child);
@@ -48,9 +56,23 @@ export function spawnCli(args: readonly string[], env: Record<string, string>, s
       resolve({ code, signal, stdout, stderr });
     });
   });
-  return { child, done, output: () => ({ stdout, stderr }) };
+  return {
+    child,
+    done,
+    events,
+    output: () => ({ stdout, stderr }),
+    eventsOf: (type) => events.filter((event) => event.type === type),
+  };
 }
 
 export function runCli(args: readonly string[], env: Record<string, string>, stdin?: Buffer): Promise<CliResult> {
   return spawnCli(args, env, stdin).done;
+}
+
+/** Says what the processes said when a step fails: a stall and a crash look alike from outside. */
+export function explain(processes: readonly RunningCli[]) {
+  return (error: Error): never => {
+    const tails = processes.map((p) => p.output().stderr.slice(-2000)).join('\n---\n');
+    throw new Error(`${error.message}\n${tails}`);
+  };
 }

@@ -1,8 +1,21 @@
-// Makes sure a Kafka broker and a Redis answer before the tests, starting the local ones through the
-// infra scripts if not, and stops at the end only what it started.
-import { ensureInfra, loadConfig } from '../../common/index.ts';
+// Before the tests: installs the Debian packages they need when missing (Chromium for the browser
+// test, Prometheus for the metrics tests), and makes sure a Kafka broker and a Redis answer, starting
+// the local ones through the infra scripts if not; at the end stops only what it started.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../common/index.ts';
+import { ensureInfra } from '../../infra/infra-guard.ts';
+
+const SYSTEM_PACKAGES = ['chromium', 'prometheus', 'redis-server', 'openssl'];
 
 export default async function setup(): Promise<() => void> {
+  const script = fileURLToPath(new URL('../../infra/system-packages.sh', import.meta.url));
+  try {
+    execFileSync(script, SYSTEM_PACKAGES, { stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    // The script said why in one sentence.
+    throw new Error('the test prerequisites could not be installed (see the line above)');
+  }
   const guard = await ensureInfra(loadConfig(process.env), (line) => process.stdout.write(`${line}\n`));
   return () => guard.release();
 }

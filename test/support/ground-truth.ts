@@ -2,7 +2,7 @@
 // a bug in the consumer's or the batch job's aggregation cannot hide in the expectation.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { Field, isHeaderLine, parseFlowLine } from '../../common/index.ts';
+import { Field, isHeaderLine, parseFlowLine } from '../../flow/index.ts';
 
 export interface Truth {
   readonly scores: Map<string, number>;

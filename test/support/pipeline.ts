@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
-import { readAllScores, readHours, readTotals, redisKeys } from '../../common/index.ts';
-import { CounterState } from '../../consumer/index.ts';
 import { generateFlowText } from '../../data/flow-generator.ts';
+import { resetState, StateReader } from '../../state/index.ts';
 import { type CliResult, type RunningCli, runCli, spawnCli } from './cli.ts';
 import { groundTruth } from './ground-truth.ts';
 import { type TestNames, testNames } from './test-names.ts';
@@ -60,43 +59,39 @@ export async function consumeToEnd(names: TestNames, env: Record<string, string>
 
 export async function expectStateEqualsFile(redis: Redis, prefix: string, file: string): Promise<void> {
   const truth = groundTruth(file);
-  const [scores, totals] = await Promise.all([readAllScores(redis, prefix), readTotals(redis, prefix)]);
+  const state = new StateReader(redis, prefix);
+  const [scores, totals] = await Promise.all([state.allScores(), state.totals()]);
   expect(totals.flows).toBe(truth.flows);
   expect(totals.webRequests).toBe(truth.webRequests);
   expect(totals.invalidLines).toBe(truth.invalidLines);
   expect(scores.size).toBe(truth.scores.size);
-  expect(Object.fromEntries([...scores].sort())).toEqual(Object.fromEntries([...truth.scores].sort()));
+  expect(sortedScores(scores)).toEqual(sortedScores(truth.scores));
   // The file is in time order within each partition, so no flow is late: every hour is exact too.
-  expect(await readSortedSet(redis, redisKeys.late(prefix))).toEqual({});
+  expect(sortedScores(await state.lateScores())).toEqual({});
   expect(await readWindows(redis, prefix)).toEqual(sortedHours(truth.hours));
 }
 
-/** A sorted set as a plain object, members sorted. */
-export async function readSortedSet(redis: Redis, key: string): Promise<Record<string, number>> {
-  const flat = await redis.zrange(key, '0', '-1', 'WITHSCORES');
-  const entries: [string, number][] = [];
-  for (let i = 0; i < flat.length; i += 2) entries.push([flat[i] as string, Number(flat[i + 1])]);
-  return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+/** Scores as a plain object, devices sorted. */
+export function sortedScores(scores: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries([...scores].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Every hour's per-device counts from Redis, by hour. */
 export async function readWindows(redis: Redis, prefix: string): Promise<Record<number, Record<string, number>>> {
+  const state = new StateReader(redis, prefix);
   const windows: Record<number, Record<string, number>> = {};
-  for (const hour of await readHours(redis, prefix))
-    windows[hour] = await readSortedSet(redis, redisKeys.hour(prefix, hour));
+  for (const hour of await state.hours()) windows[hour] = sortedScores(await state.hourScores(hour));
   return windows;
 }
 
 export function sortedHours(hours: Map<number, Map<string, number>>): Record<number, Record<string, number>> {
   const windows: Record<number, Record<string, number>> = {};
-  for (const [hour, devices] of hours) {
-    windows[hour] = Object.fromEntries([...devices].sort(([a], [b]) => a.localeCompare(b)));
-  }
+  for (const [hour, devices] of hours) windows[hour] = sortedScores(devices);
   return windows;
 }
 
 export async function deleteState(redis: Redis, prefix: string): Promise<void> {
-  await new CounterState(redis, prefix).deleteAll();
+  await resetState(redis, prefix);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, isFlowwatchError, loadConfig } from '../../../common/index.ts';
+import { configEnvironment, ErrorCode, isFlowwatchError, loadConfig } from '../../../common/index.ts';
 
 describe('loadConfig', () => {
   it('applies the contract defaults', () => {
@@ -30,5 +30,17 @@ describe('loadConfig', () => {
     }
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
     expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/);
+  });
+});
+
+describe('configEnvironment', () => {
+  it('gives a child process the same configuration, flags included', () => {
+    const config = loadConfig(
+      { KAFKA_BROKERS: 'a:1,b:2', FLOWWATCH_TOPIC: 't' },
+      { FLOWWATCH_REPLICATION_FACTOR: '3', FLOWWATCH_KEY_PREFIX: 'p', LOG_LEVEL: 'debug' },
+    );
+    const again = loadConfig(configEnvironment(config));
+    expect(again).toEqual(config);
+    expect(again.replicationFactor).toBe(3);
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Header, RejectedBy } from '../../../common/index.ts';
 import { tallyDeadLetters, tallyFlows } from '../../../consumer/index.ts';
+import { Header, RejectedBy } from '../../../flow/index.ts';
 
-const flow = (offset: number, dst: string, port: string) => ({
+const flow = (offset: number, dst: string, port: string, time = 1) => ({
   offset: String(offset),
-  value: Buffer.from(`1,0,Src,${dst},6,Port1,${port},1,1,1,1`),
+  value: Buffer.from(`${time},0,Src,${dst},6,Port1,${port},1,1,1,1`),
 });
 
 describe('tallyFlows', () => {
@@ -22,6 +22,32 @@ describe('tallyFlows', () => {
     const tally = tallyFlows([flow(10, 'A', '80'), flow(11, 'A', '80'), flow(12, 'A', '80')], 12);
     expect(tally.flows).toBe(1);
     expect(tally.devices.get('A')).toBe(1);
+  });
+
+  it('counts web requests per event-time hour and device, H = floor(Time / 3600)', () => {
+    const tally = tallyFlows(
+      [flow(0, 'A', '80', 3599), flow(1, 'A', '80', 3600), flow(2, 'B', '80', 7199), flow(3, 'A', '443', 100)],
+      0,
+    );
+    expect([...tally.hours].map(([hour, devices]) => [hour, [...devices]])).toEqual([
+      [0, [['A', 1]]],
+      [
+        1,
+        [
+          ['A', 1],
+          ['B', 1],
+        ],
+      ],
+    ]);
+  });
+
+  it('keeps the highest event Time of the flows applied, -1 when there are none', () => {
+    expect(tallyFlows([flow(0, 'A', '443', 500), flow(1, 'B', '80', 9000), flow(2, 'A', '80', 700)], 0).maxTime).toBe(
+      9000,
+    );
+    // Flows below the stored offset are not applied, so their Time does not count either.
+    expect(tallyFlows([flow(0, 'A', '80', 9000), flow(1, 'A', '80', 700)], 1).maxTime).toBe(700);
+    expect(tallyFlows([{ offset: '0', value: Buffer.from('garbage') }], 0).maxTime).toBe(-1);
   });
 
   it('does not count a reply from port 80 or an anonymised port', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hourlySeries, hoursInOrder } from '../../../dashboard/index.ts';
+import { hourlySeries } from '../../../dashboard/index.ts';
+import { hoursInOrder } from '../../../state/index.ts';
 
 describe('hoursInOrder', () => {
   it('orders the hour numbers by time, not as text', () => {

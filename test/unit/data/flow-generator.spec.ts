@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { Field, FlowScanner, isWebRequest } from '../../../common/index.ts';
 import { generateFlowText, SAMPLE_LINES, SAMPLE_SEED } from '../../../data/flow-generator.ts';
+import { Field, FlowScanner, isWebRequest } from '../../../flow/index.ts';
 
 const text = (lines: number, seed: number) => [...generateFlowText({ lines, seed })].join('');
 const sha = (value: string | Buffer) => createHash('sha256').update(value).digest('hex');

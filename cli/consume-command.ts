@@ -1,0 +1,59 @@
+// `flowwatch consume`.
+import type { Command } from 'commander';
+import { runConsume } from '../consumer/index.ts';
+import { DEFAULT_LATENESS_SECONDS } from '../state/index.ts';
+import { commandSetup, integer, type MetricsFlags, metricsServer, withMetricsOptions } from './options.ts';
+
+const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_STATUS_INTERVAL_MS = 3000;
+const DEFAULT_STATUS_ROWS = 10;
+
+interface ConsumeFlags extends MetricsFlags {
+  readonly exitWhenCaughtUp?: boolean;
+  readonly sessionTimeoutMs: number;
+  readonly concurrency: number;
+  readonly allowedLateness: number;
+  readonly statusIntervalMs: number;
+  readonly top: number;
+}
+
+export function addConsumeCommand(program: Command): void {
+  const command = program
+    .command('consume')
+    .description('run one member of the consumer group: count web requests per device in Redis, exactly once')
+    .option('--exit-when-caught-up', 'exit 0 once every partition is applied up to its end offset')
+    .option(
+      '--session-timeout-ms <ms>',
+      'a member silent this long loses its partitions',
+      integer(6000),
+      DEFAULT_SESSION_TIMEOUT_MS,
+    )
+    .option('--concurrency <n>', 'partition batches processed at once', integer(1), DEFAULT_CONCURRENCY)
+    .option(
+      '--allowed-lateness <seconds>',
+      'event-time seconds an hour stays open behind the slowest partition; later flows count as late',
+      integer(0),
+      DEFAULT_LATENESS_SECONDS,
+    )
+    .option(
+      '--status-interval-ms <ms>',
+      'how often to show the top web servers and lag (0: never)',
+      integer(0),
+      DEFAULT_STATUS_INTERVAL_MS,
+    )
+    .option('-n, --top <n>', 'rows of the status table', integer(1), DEFAULT_STATUS_ROWS);
+  withMetricsOptions(command).action(async (flags: ConsumeFlags) => {
+    const { config, log } = commandSetup(program);
+    await runConsume(config, log, {
+      exitWhenCaughtUp: flags.exitWhenCaughtUp === true,
+      sessionTimeoutMs: flags.sessionTimeoutMs,
+      partitionsConcurrently: flags.concurrency,
+      latenessSeconds: flags.allowedLateness,
+      statusIntervalMs: flags.statusIntervalMs,
+      top: flags.top,
+      terminal: process.stdout.isTTY === true,
+      metrics: metricsServer(flags),
+    });
+  });
+}

@@ -1,0 +1,27 @@
+// `flowwatch dashboard`.
+import type { Command } from 'commander';
+import { runDashboard } from '../dashboard/index.ts';
+import { commandSetup, integer, port } from './options.ts';
+import { DEFAULT_MIN_COUNT } from './verify-command.ts';
+
+export function addDashboardCommand(program: Command): void {
+  program
+    .command('dashboard')
+    .description(
+      'a live web page of the state: top web servers, flows/s, lag, watermark, hourly counts and the last batch check (reads Redis, changes nothing)',
+    )
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', port, 8080)
+    .option('-n, --top <n>', 'devices in the bar chart', integer(1), 10)
+    .option(
+      '--min-count <k>',
+      'the line drawn on the bar chart: likely web servers have at least k',
+      integer(0),
+      DEFAULT_MIN_COUNT,
+    )
+    .option('--interval-ms <ms>', 'how often the page is updated', integer(100), 1000)
+    .action(async (flags: { host: string; port: number; top: number; minCount: number; intervalMs: number }) => {
+      const { config, log } = commandSetup(program);
+      await runDashboard(config, log, flags);
+    });
+}

@@ -1,0 +1,170 @@
+// What the commands of the command line share: argument parsers, the global configuration flags,
+// the pace and metrics options, and the bundled sample as the default file.
+import { fileURLToPath } from 'node:url';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import {
+  type Config,
+  type ConfigSource,
+  createLogger,
+  DEFAULT_METRICS_HOST,
+  type Logger,
+  loadConfig,
+  type MetricsServerOptions,
+} from '../common/index.ts';
+import type { Pace } from '../producer/index.ts';
+
+export const SAMPLE_FILE = fileURLToPath(new URL('../data/sample-flows.csv.gz', import.meta.url));
+
+export const integer = (min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}`);
+  return n;
+};
+
+export const nonEmpty = (value: string) => {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
+  return value;
+};
+
+export const positiveNumber = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number > 0');
+  return n;
+};
+
+export const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('must be a port 0..65535');
+  return n;
+};
+
+/** `--metrics-port` and `--metrics-host`, of the commands that serve metrics on a port of their own. */
+export function withMetricsOptions(command: Command): Command {
+  return command
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics at http://<metrics-host>:<port>/metrics while running (0: no metrics server)',
+      port,
+      0,
+    )
+    .option('--metrics-host <address>', 'address the metrics server listens on', DEFAULT_METRICS_HOST);
+}
+
+export interface MetricsFlags {
+  readonly metricsPort: number;
+  readonly metricsHost: string;
+}
+
+export function metricsServer(flags: MetricsFlags): MetricsServerOptions | undefined {
+  return flags.metricsPort === 0 ? undefined : { host: flags.metricsHost, port: flags.metricsPort };
+}
+
+/** `--rate` and `--speedup` (and any option that rules both out, such as the walkthrough's `--max-speed`). */
+export function withPaceOptions(
+  command: Command,
+  help: { rate: string; speedup: string },
+  alsoConflicting: string[] = [],
+): Command {
+  return command
+    .addOption(new Option('--rate <n>', help.rate).argParser(positiveNumber).conflicts(['speedup', ...alsoConflicting]))
+    .addOption(new Option('--speedup <x>', help.speedup).argParser(positiveNumber).conflicts(alsoConflicting));
+}
+
+export interface PaceFlags {
+  readonly rate?: number;
+  readonly speedup?: number;
+}
+
+/** The pace the flags ask for; `fallback` when they ask for none. */
+export function paceFrom(flags: PaceFlags, fallback: Pace | undefined): Pace | undefined {
+  if (flags.rate !== undefined) return { rate: flags.rate };
+  if (flags.speedup !== undefined) return { speedup: flags.speedup };
+  return fallback;
+}
+
+interface GlobalFlags {
+  brokers?: string;
+  redisUrl?: string;
+  kafkaTls?: boolean;
+  kafkaTlsCaFile?: string;
+  kafkaTlsCertFile?: string;
+  kafkaTlsKeyFile?: string;
+  kafkaSaslMechanism?: string;
+  kafkaSaslUsername?: string;
+  kafkaSaslPasswordFile?: string;
+  redisTlsCaFile?: string;
+  topic?: string;
+  group?: string;
+  prefix?: string;
+  logLevel?: string;
+  replicationFactor?: string;
+}
+
+/** The global flags, every one also an environment variable (see loadConfig). */
+export function withGlobalOptions(program: Command): Command {
+  return program
+    .option('--brokers <list>', 'Kafka brokers, comma-separated (env KAFKA_BROKERS, default localhost:9092)')
+    .option('--kafka-tls', 'connect to the brokers over TLS (env KAFKA_TLS=true; implied by the TLS files below)')
+    .option('--kafka-tls-ca-file <file>', "PEM of the CA that signed the brokers' certificates (env KAFKA_TLS_CA_FILE)")
+    .option(
+      '--kafka-tls-cert-file <file>',
+      'PEM client certificate, for brokers that ask for one (env KAFKA_TLS_CERT_FILE)',
+    )
+    .option('--kafka-tls-key-file <file>', 'PEM private key of that certificate, unencrypted (env KAFKA_TLS_KEY_FILE)')
+    .option('--kafka-sasl-mechanism <name>', 'plain|scram-sha-256|scram-sha-512 (env KAFKA_SASL_MECHANISM)')
+    .option('--kafka-sasl-username <name>', 'SASL user name (env KAFKA_SASL_USERNAME)')
+    .option(
+      '--kafka-sasl-password-file <file>',
+      'file holding the SASL password (env KAFKA_SASL_PASSWORD_FILE, or the password itself in env KAFKA_SASL_PASSWORD; no flag takes the password, as ps shows flags to every user)',
+    )
+    .option(
+      '--redis-url <url>',
+      'Redis URL; rediss://user:password@host:port for TLS and a login, best given as env REDIS_URL, which ps does not show (default redis://localhost:6379)',
+    )
+    .option(
+      '--redis-tls-ca-file <file>',
+      'PEM of the CA that signed the Redis certificate, for rediss:// (env REDIS_TLS_CA_FILE)',
+    )
+    .option('--topic <name>', 'flow topic (env FLOWWATCH_TOPIC, default flows)')
+    .option('--group <name>', 'consumer group (env FLOWWATCH_GROUP, default webserver-counter)')
+    .option('--prefix <prefix>', 'Redis key prefix (env FLOWWATCH_KEY_PREFIX, default flowwatch)')
+    .option('--log-level <level>', 'trace|debug|info|warn|error|silent (env LOG_LEVEL, default info)')
+    .option(
+      '--replication-factor <n>',
+      "replicas of each partition of the topics flowwatch creates (env FLOWWATCH_REPLICATION_FACTOR, default: the brokers' default.replication.factor)",
+    );
+}
+
+/** The configuration: the environment with the global flags on top, read and validated once. */
+export function configFrom(program: Command): Config {
+  const flags = program.opts<GlobalFlags>();
+  const overrides: ConfigSource = {
+    KAFKA_BROKERS: flags.brokers,
+    REDIS_URL: flags.redisUrl,
+    KAFKA_TLS: flags.kafkaTls === true ? 'true' : undefined,
+    KAFKA_TLS_CA_FILE: flags.kafkaTlsCaFile,
+    KAFKA_TLS_CERT_FILE: flags.kafkaTlsCertFile,
+    KAFKA_TLS_KEY_FILE: flags.kafkaTlsKeyFile,
+    KAFKA_SASL_MECHANISM: flags.kafkaSaslMechanism,
+    KAFKA_SASL_USERNAME: flags.kafkaSaslUsername,
+    KAFKA_SASL_PASSWORD_FILE: flags.kafkaSaslPasswordFile,
+    REDIS_TLS_CA_FILE: flags.redisTlsCaFile,
+    FLOWWATCH_TOPIC: flags.topic,
+    FLOWWATCH_GROUP: flags.group,
+    FLOWWATCH_KEY_PREFIX: flags.prefix,
+    LOG_LEVEL: flags.logLevel,
+    FLOWWATCH_REPLICATION_FACTOR: flags.replicationFactor,
+  };
+  return loadConfig(process.env, overrides);
+}
+
+/** The configuration and the root logger a command runs with. */
+export function commandSetup(program: Command): { config: Config; log: Logger } {
+  const config = configFrom(program);
+  return { config, log: createLogger(config.logLevel) };
+}
+
+/** The log level asked for, by flag or environment, even when the configuration did not load. */
+export function requestedLogLevel(program: Command): string | undefined {
+  return program.opts<GlobalFlags>().logLevel ?? process.env.LOG_LEVEL;
+}

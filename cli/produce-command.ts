@@ -1,0 +1,66 @@
+// `flowwatch produce [FILE|-]`.
+import type { Command } from 'commander';
+import { DEFAULT_PARTITIONS, EXIT_INTERRUPTED } from '../common/index.ts';
+import { DEFAULT_BATCH_SIZE, runProduce } from '../producer/index.ts';
+import {
+  commandSetup,
+  integer,
+  type MetricsFlags,
+  metricsServer,
+  nonEmpty,
+  type PaceFlags,
+  paceFrom,
+  SAMPLE_FILE,
+  withMetricsOptions,
+  withPaceOptions,
+} from './options.ts';
+
+interface ProduceFlags extends PaceFlags, MetricsFlags {
+  readonly source?: string;
+  readonly again?: boolean;
+  readonly partitions: number;
+  readonly batchSize: number;
+  readonly json?: boolean;
+  readonly progress: boolean;
+}
+
+export function addProduceCommand(program: Command): void {
+  const command = program
+    .command('produce')
+    .description(
+      'publish a flow file (plain or gzip; - for stdin) to the topic, one message per valid flow; invalid lines go to <topic>.invalid',
+    )
+    .argument('[file]', 'flow file, or - for standard input', SAMPLE_FILE)
+    .option(
+      '--source <name>',
+      "the name the flows carry (default: the file's base name, or stdin); standard input resumes only under a name given here",
+      nonEmpty,
+    )
+    .option(
+      '--again',
+      'publish the input as a new stream even if the topic holds it already (by default a re-run publishes only what the topic does not hold yet)',
+    );
+  withPaceOptions(command, {
+    rate: 'publish n flows per second',
+    speedup: 'replay by the Time column, x times faster than real time',
+  })
+    .option('--partitions <n>', 'partitions of the topic when it is created', integer(1), DEFAULT_PARTITIONS)
+    .option('--batch-size <n>', 'messages per send request', integer(1), DEFAULT_BATCH_SIZE)
+    .option('--json', 'print the summary as one JSON object')
+    .option('--no-progress', 'no live progress line, even on a terminal');
+  withMetricsOptions(command).action(async (file: string, flags: ProduceFlags) => {
+    const { config, log } = commandSetup(program);
+    const summary = await runProduce(config, log, {
+      file,
+      source: flags.source,
+      again: flags.again === true,
+      partitions: flags.partitions,
+      batchSize: flags.batchSize,
+      pace: paceFrom(flags, undefined),
+      json: flags.json === true,
+      progress: flags.progress && process.stderr.isTTY === true,
+      metrics: metricsServer(flags),
+    });
+    process.exitCode = summary.complete ? 0 : EXIT_INTERRUPTED;
+  });
+}

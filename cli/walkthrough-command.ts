@@ -1,0 +1,61 @@
+// `flowwatch walkthrough` (`npm start`).
+import type { Command } from 'commander';
+import { DEFAULT_PARTITIONS } from '../common/index.ts';
+import { runWalkthrough } from '../walkthrough/index.ts';
+import { commandSetup, integer, type PaceFlags, paceFrom, port, SAMPLE_FILE, withPaceOptions } from './options.ts';
+import { DEFAULT_MIN_COUNT } from './verify-command.ts';
+
+/** The walkthrough's default pace: the sample streams for a few seconds, long enough to watch. */
+const DEFAULT_WALKTHROUGH_RATE = 25_000;
+
+interface WalkthroughFlags extends PaceFlags {
+  readonly consumers: number;
+  readonly partitions: number;
+  readonly maxSpeed?: boolean;
+  readonly top: number;
+  readonly minCount: number;
+  readonly dashboardPort: number;
+}
+
+export function addWalkthroughCommand(program: Command): void {
+  const command = program
+    .command('walkthrough')
+    .description(
+      'the whole walkthrough (npm start): start Kafka/Redis if needed, reset a fresh run, stream the file through N consumers while showing the ranking, then run the batch check; exit 0 iff stream and batch agree',
+    )
+    .argument('[file]', 'flow file (plain or gzip), e.g. a real LANL day', SAMPLE_FILE)
+    .option('--consumers <n>', 'members of the consumer group', integer(1), 2)
+    .option('--partitions <n>', 'partitions of the fresh topic', integer(1), DEFAULT_PARTITIONS);
+  withPaceOptions(
+    command,
+    {
+      rate: `publish n flows per second (default: ${DEFAULT_WALKTHROUGH_RATE}, a few seconds for the sample)`,
+      speedup: 'replay by event time, x times faster than real time (3600: an hour a second)',
+    },
+    ['maxSpeed'],
+  )
+    .option('--max-speed', 'publish as fast as the broker takes it')
+    .option('-n, --top <n>', 'rows of the live ranking', integer(1), 10)
+    .option(
+      '--min-count <k>',
+      'devices with at least k web requests count as likely web servers',
+      integer(1),
+      DEFAULT_MIN_COUNT,
+    )
+    .option('--dashboard-port <port>', 'port of the live dashboard (taken: any free port)', port, 8080)
+    .action(async (file: string, flags: WalkthroughFlags) => {
+      const { config, log } = commandSetup(program);
+      process.exitCode = await runWalkthrough(config, log, {
+        file,
+        consumers: flags.consumers,
+        partitions: flags.partitions,
+        pace: flags.maxSpeed ? undefined : paceFrom(flags, { rate: DEFAULT_WALKTHROUGH_RATE }),
+        top: flags.top,
+        minCount: flags.minCount,
+        terminal: process.stdout.isTTY === true,
+        refreshMs: 250,
+        catchUpTimeoutMs: 120_000,
+        dashboardPort: flags.dashboardPort,
+      });
+    });
+}

@@ -1,0 +1,173 @@
+// Applies one partition batch: decides from the state's offset what to do with it (offset-decision.ts),
+// tallies it, dead-letters what cannot be read, applies it to Redis under the partition's fencing
+// epoch (retrying through outages), and follows Redis's answer.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Batch, EachBatchPayload } from 'kafkajs';
+import { ErrorCode, FlowwatchError, type Logger } from '../common/index.ts';
+import { type PartitionId, partitionId, type StateWriter } from '../state/index.ts';
+import { type BatchTally, tallyDeadLetters, tallyFlows } from './batch-tally.ts';
+import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
+import type { DeadLetterSender } from './dead-letter-sender.ts';
+import { LatencyHistogram } from './latency-histogram.ts';
+import { decideAfterReply, decideBatch } from './offset-decision.ts';
+import type { PartitionFencing } from './partition-fencing.ts';
+import { ABANDONED, type RetryControl, retryRedis } from './redis-retry.ts';
+import type { RetainedOffsets } from './retained-offsets.ts';
+
+/** How long a member waits after finding a newer member owns a partition, before the next fetch. */
+const FENCED_PAUSE_MS = 1000;
+
+export interface BatchApplierParts {
+  readonly state: StateWriter;
+  readonly fencing: PartitionFencing;
+  readonly retained: RetainedOffsets;
+  readonly deadLetters: DeadLetterSender;
+  readonly events: ConsumerInstrumentation;
+  readonly log: Logger;
+  /** The dead-letter topic (its batches are tallied as dead letters, not flows). */
+  readonly deadLetterTopic: string;
+  /** The state's key prefix, for the message when retention got ahead of the state. */
+  readonly keyPrefix: string;
+  /** Partitions of the flow topic, for the watermark. */
+  readonly flowPartitions: () => number;
+  /** False once the member is stopping. */
+  readonly running: () => boolean;
+  /** Moves the member's position in a partition. */
+  readonly seek: (topic: string, partition: number, offset: number) => void;
+  /** Ends the member for good. */
+  readonly fail: (error: Error) => void;
+}
+
+export class BatchApplier {
+  private readonly parts: BatchApplierParts;
+  /** Next offset to apply per partition, as last learned from Redis (a cache of the stored one). */
+  private readonly expected = new Map<PartitionId, number>();
+
+  constructor(parts: BatchApplierParts) {
+    this.parts = parts;
+  }
+
+  /** A new assignment: what was learned about the old partitions may be stale. */
+  forget(): void {
+    this.expected.clear();
+  }
+
+  async apply(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.isEmpty()) return;
+    const arrived = performance.now();
+    const { parts } = this;
+    const id = partitionId(batch.topic, batch.partition);
+    const epoch = await parts.fencing.epochOf(id);
+    if (epoch === undefined) return;
+    const control: RetryControl = {
+      keepGoing: () => parts.running() && payload.isRunning() && !payload.isStale(),
+      between: () => payload.heartbeat(),
+      failed: (failures) => parts.events.emit(ConsumerEvents.STATE_UNAVAILABLE, { partition: id, failures }),
+    };
+
+    const low = await parts.retained.first(batch.topic, batch.partition);
+    const stored = this.expected.get(id) ?? (await retryRedis(() => parts.state.nextOffset(id), control, parts.log));
+    if (stored === ABANDONED) return;
+    const next = Number(batch.lastOffset()) + 1;
+    const decision = decideBatch({ first: Number(batch.firstOffset()), next }, stored, low);
+    if (decision.action === 'rewind') return this.rewind(batch, decision.to);
+    if (decision.action === 'skip') {
+      payload.resolveOffset(batch.lastOffset());
+      await payload.commitOffsetsIfNecessary();
+      return;
+    }
+
+    const from = decision.from;
+    const tally =
+      batch.topic === parts.deadLetterTopic ? tallyDeadLetters(batch.messages, from) : tallyFlows(batch.messages, from);
+    if (tally.rejects.length > 0) await parts.deadLetters.send(batch, tally.rejects);
+    const result = await retryRedis(
+      () =>
+        parts.state.apply({
+          partition: id,
+          epoch,
+          from,
+          next,
+          startIfUnknown: low,
+          partitions: parts.flowPartitions(),
+          increments: tally,
+        }),
+      control,
+      parts.log,
+    );
+    if (result === ABANDONED) return;
+
+    const reply = decideAfterReply(result, next, epoch);
+    switch (reply.action) {
+      case 'advance':
+        this.expected.set(id, reply.next);
+        this.applied(batch, id, from, tally, arrived);
+        payload.resolveOffset(batch.lastOffset());
+        await payload.heartbeat();
+        await payload.commitOffsetsIfNecessary();
+        return;
+      case 'rewind':
+        this.refused(id, 'offset-mismatch', reply.to);
+        parts.log.info(
+          { partition: id, from: batch.firstOffset(), stored: reply.to },
+          'batch refused: the state is elsewhere; following it',
+        );
+        this.expected.set(id, reply.to);
+        return this.rewind(batch, reply.to);
+      case 'reclaim':
+      case 'yield': {
+        const owner = result.status === 'fenced' ? result.owner : 0;
+        this.refused(id, 'fenced', owner);
+        this.expected.delete(id);
+        if (reply.action === 'reclaim') {
+          parts.fencing.reclaim(id);
+          return;
+        }
+        parts.log.warn({ partition: id, epoch, owner }, 'batch refused: a newer member owns this partition');
+        await sleep(FENCED_PAUSE_MS);
+        await payload.heartbeat();
+        return;
+      }
+    }
+  }
+
+  private applied(batch: Batch, id: PartitionId, from: number, tally: BatchTally, arrived: number): void {
+    const latency = new LatencyHistogram();
+    if (batch.topic !== this.parts.deadLetterTopic) {
+      const now = Date.now();
+      for (const message of batch.messages) {
+        if (Number(message.offset) >= from) latency.record(now - Number(message.timestamp));
+      }
+    }
+    this.parts.events.emit(ConsumerEvents.BATCH_APPLIED, {
+      partition: id,
+      from,
+      next: Number(batch.lastOffset()) + 1,
+      flows: tally.flows,
+      webRequests: tally.webRequests,
+      invalidLines: tally.invalidLines,
+      undecodable: tally.undecodable,
+      lag: Number(batch.offsetLag()),
+      durationMs: performance.now() - arrived,
+      latency,
+    });
+  }
+
+  private refused(id: PartitionId, reason: 'offset-mismatch' | 'fenced', value: number): void {
+    this.parts.events.emit(ConsumerEvents.BATCH_REFUSED, { partition: id, reason, value });
+  }
+
+  private async rewind(batch: Batch, offset: number): Promise<void> {
+    const low = await this.parts.retained.first(batch.topic, batch.partition, true);
+    if (offset < low) {
+      const error = new FlowwatchError(
+        ErrorCode.STATE_INCOMPLETE,
+        `${batch.topic}/${batch.partition}: messages from offset ${offset} were deleted by retention before they were counted; reset the state (keys ${this.parts.keyPrefix}:*) to count what is left`,
+      );
+      this.parts.fail(error);
+      throw error;
+    }
+    this.parts.seek(batch.topic, batch.partition, offset);
+  }
+}

@@ -1,0 +1,130 @@
+// One member of the consumer group: joins it, reads the flow topic and its dead-letter topic, and
+// hands each partition batch to the applier; its lifecycle (start, stop, failure) is written here once.
+// Redis, not Kafka, holds the truth of how far the state has got; Kafka's group offsets mirror it.
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import { deadLetterTopic, type Logger } from '../common/index.ts';
+import { type PartitionId, type StateClient, StateWriter } from '../state/index.ts';
+import { BatchApplier } from './batch-applier.ts';
+import { type ConsumerInstrumentation, consumerInstrumentation } from './consumer-events.ts';
+import { DeadLetterSender } from './dead-letter-sender.ts';
+import { PartitionFencing } from './partition-fencing.ts';
+import { RetainedOffsets } from './retained-offsets.ts';
+
+export interface MemberOptions {
+  readonly topic: string;
+  readonly group: string;
+  readonly keyPrefix: string;
+  /** A member silent this long is dropped from the group and its partitions handed on. */
+  readonly sessionTimeoutMs: number;
+  /** Partition batches tallied and applied at once. */
+  readonly partitionsConcurrently: number;
+  /** How long, in event-time seconds, an hour stays open behind the slowest partition. */
+  readonly latenessSeconds: number;
+}
+
+export class GroupMember {
+  /** What the member does, as it happens: batches applied, partitions claimed, ... */
+  readonly events: ConsumerInstrumentation = consumerInstrumentation();
+  private readonly options: MemberOptions;
+  private readonly consumer: Consumer;
+  private readonly admin: Admin;
+  private readonly deadLetters: DeadLetterSender;
+  private readonly fencing: PartitionFencing;
+  private readonly applier: BatchApplier;
+  /** Partitions of the flow topic, for the watermark. */
+  private flowPartitions = 0;
+  private running = false;
+  private stopping: Promise<void> | undefined;
+  private readonly failure: Promise<never>;
+  private fail: (error: Error) => void = () => {};
+
+  constructor(kafka: Kafka, redis: StateClient, options: MemberOptions, log: Logger) {
+    this.options = options;
+    const dlq = deadLetterTopic(options.topic);
+    const state = new StateWriter(redis, options.keyPrefix, options.latenessSeconds);
+    this.admin = kafka.admin();
+    this.deadLetters = new DeadLetterSender(kafka, dlq, log);
+    this.fencing = new PartitionFencing(state, this.events, log, { keepGoing: () => this.running });
+    this.consumer = kafka.consumer({
+      groupId: options.group,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 6)),
+      rebalanceTimeout: Math.max(options.sessionTimeoutMs * 2, 10_000),
+      allowAutoTopicCreation: false,
+      // Fetches of a few MB: larger ones barely speed counting up but grow memory with them.
+      maxBytesPerPartition: 1024 * 1024,
+      maxBytes: 4 * 1024 * 1024,
+      maxWaitTimeInMs: 200,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
+    });
+    this.applier = new BatchApplier({
+      state,
+      fencing: this.fencing,
+      retained: new RetainedOffsets(this.admin),
+      deadLetters: this.deadLetters,
+      events: this.events,
+      log,
+      deadLetterTopic: dlq,
+      keyPrefix: options.keyPrefix,
+      flowPartitions: () => this.flowPartitions,
+      running: () => this.running,
+      seek: (topic, partition, offset) => this.consumer.seek({ topic, partition, offset: String(offset) }),
+      fail: (error) => this.fail(error),
+    });
+    this.failure = new Promise<never>((_, reject) => {
+      this.fail = reject;
+    });
+    this.failure.catch(() => undefined);
+  }
+
+  /** The partitions this member holds now, each with its fencing epoch. */
+  get partitionsOwned(): ReadonlyMap<PartitionId, number> {
+    return this.fencing.owned;
+  }
+
+  /** Rejects when the member has failed for good (its consumer crashed and will not restart). */
+  failed(): Promise<never> {
+    return this.failure;
+  }
+
+  async start(): Promise<void> {
+    await this.admin.connect();
+    // The partition count comes from metadata, which a topic has as soon as it exists; asking for
+    // offsets right after the topic was created can meet a partition whose leader is not yet known.
+    const metadata = await this.admin.fetchTopicMetadata({ topics: [this.options.topic] });
+    this.flowPartitions = metadata.topics[0]?.partitions.length ?? 0;
+    await this.deadLetters.connect();
+    await this.consumer.connect();
+    this.running = true;
+    const { GROUP_JOIN, CRASH } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, ({ payload }) => {
+      this.applier.forget();
+      this.fencing.assigned(payload.memberAssignment);
+    });
+    this.consumer.on(CRASH, ({ payload }) => {
+      if (!payload.restart) this.fail(payload.error);
+    });
+    await this.consumer.subscribe({
+      topics: [this.options.topic, deadLetterTopic(this.options.topic)],
+      fromBeginning: true,
+    });
+    await this.consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 1000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently,
+      eachBatch: (payload) => this.applier.apply(payload),
+    });
+  }
+
+  /** Leaves the group promptly; a batch in hand is finished or abandoned, both exact. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.running = false;
+      await this.consumer.disconnect();
+      await this.deadLetters.disconnect();
+      await this.admin.disconnect();
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,102 @@
+// Opens a flow file (plain or gzip, told apart by its first bytes) or standard input as a byte stream.
+import { createReadStream, type ReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { ErrorCode, FlowwatchError, fingerprintFile, STDIN_FINGERPRINT } from '../common/index.ts';
+
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+const CHUNK_BYTES = 256 * 1024;
+
+export interface FlowInput {
+  /** Name carried with every message and dead letter: the file's base name, or `stdin`. */
+  readonly source: string;
+  /** Size of the file on disk, when known (not for stdin). */
+  readonly sizeBytes: number | undefined;
+  /** Bytes of the file read so far (compressed bytes for a gzip file). */
+  bytesRead(): number;
+  /** The decompressed bytes. */
+  chunks(): AsyncIterable<Buffer>;
+  /** What the content is, for telling sources apart: see source-identity.ts (a read of the whole file). */
+  fingerprint(): Promise<string>;
+}
+
+export async function openFlowInput(path: string, stdin: Readable = process.stdin): Promise<FlowInput> {
+  if (path === '-') {
+    let read = 0;
+    const counted = countBytes(stdin, (n) => {
+      read += n;
+    });
+    return {
+      source: 'stdin',
+      sizeBytes: undefined,
+      bytesRead: () => read,
+      chunks: () => decompressIfGzip(counted),
+      fingerprint: async () => STDIN_FINGERPRINT,
+    };
+  }
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new FlowwatchError(ErrorCode.INPUT_UNREADABLE, `${path} is not a file`);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof FlowwatchError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new FlowwatchError(ErrorCode.INPUT_NOT_FOUND, `no such file: ${path}`);
+    throw new FlowwatchError(ErrorCode.INPUT_UNREADABLE, `cannot read ${path} (${code ?? 'error'})`, { cause: error });
+  }
+  const file: ReadStream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  const opened = new Promise<void>((resolve, reject) => {
+    file.once('open', () => resolve());
+    file.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new FlowwatchError(ErrorCode.INPUT_UNREADABLE, `cannot read ${path} (${error.code ?? 'error'})`, {
+          cause: error,
+        }),
+      ),
+    );
+  });
+  await opened;
+  return {
+    source: basename(path),
+    sizeBytes: size,
+    bytesRead: () => file.bytesRead,
+    chunks: () => decompressIfGzip(file),
+    fingerprint: () => fingerprintFile(path),
+  };
+}
+
+async function* countBytes(stream: Readable, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    onBytes(buffer.length);
+    yield buffer;
+  }
+}
+
+async function* decompressIfGzip(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return;
+  const head = first.value;
+  const whole = (async function* () {
+    yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  })();
+  if (head.length < 2 || head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) {
+    yield* whole;
+    return;
+  }
+  // pipeline, not pipe: a read error must end the gunzip stream too instead of leaving it waiting.
+  const gunzip = pipeline(Readable.from(whole), createGunzip({ chunkSize: CHUNK_BYTES }), () => {});
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (error) {
+    if (error instanceof FlowwatchError) throw error;
+    throw new FlowwatchError(ErrorCode.INPUT_UNREADABLE, `the gzip data is corrupt (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+}

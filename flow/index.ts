@@ -1,0 +1,17 @@
+// The flow format: the LANL line, its validity rule, reading flow files, scanning them line by line,
+// the Kafka message a flow becomes, and the dead-letter record of a line or message rejected.
+export { FIELD_COUNT, Field, FLOW_FIELDS, type FlowField, isWebRequest, WEB_PORT } from './flow.ts';
+export { type FlowInput, openFlowInput } from './flow-input.ts';
+export { isHeaderLine, type LineResult, MAX_LINE_BYTES, parseFlowLine, parseFlowText } from './flow-line.ts';
+export {
+  flowMessage,
+  Header,
+  headerText,
+  RejectedBy,
+  readFlowValue,
+  rejectedLineMessage,
+  rejectedMessage,
+} from './flow-message.ts';
+export { FlowScanner, type FlowVisitor, type ScanCounts } from './flow-scanner.ts';
+export { RejectionLog } from './rejection-log.ts';
+export { invalidReason } from './validity.ts';

@@ -1,0 +1,62 @@
+// Makes sure a broker and a Redis answer, starting the local ones through the infra scripts if not;
+// `release` stops only what was started here.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  type Config,
+  connectAdmin,
+  connectRedis,
+  createKafka,
+  createLogger,
+  createRedis,
+  ErrorCode,
+  FlowwatchError,
+} from '../common/index.ts';
+
+const script = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
+
+export interface InfraGuard {
+  readonly started: boolean;
+  release(): void;
+}
+
+async function answers(config: Config): Promise<boolean> {
+  try {
+    const admin = await connectAdmin(
+      createKafka(config, createLogger('silent'), 'flowwatch-infra-check', 'quick'),
+      config,
+    );
+    await admin.disconnect();
+    const redis = await connectRedis(createRedis(config), config);
+    redis.disconnect();
+    return true;
+  } catch (error) {
+    // Something answered and refused the login or the certificate: starting local servers cannot help.
+    if (error instanceof FlowwatchError && !error.retriable) throw error;
+    return false;
+  }
+}
+
+export async function ensureInfra(config: Config, say: (line: string) => void): Promise<InfraGuard> {
+  if (await answers(config)) return { started: false, release: () => {} };
+  say('no Kafka or Redis answers: starting the local ones (npm run infra:up)');
+  // Named explicitly, so that down.sh stops the Kafka started here and not every one infra:up recorded.
+  const env = { ...process.env, KAFKA_NODES: process.env.KAFKA_NODES ?? '1' };
+  try {
+    execFileSync(script('up.sh'), { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch (error) {
+    throw new FlowwatchError(ErrorCode.INFRA_FAILED, 'the local Kafka/Redis did not start (see the lines above)', {
+      cause: error,
+    });
+  }
+  let released = false;
+  return {
+    started: true,
+    release: () => {
+      if (released) return;
+      released = true;
+      say('stopping the local Kafka/Redis started for this run (npm run infra:down)');
+      execFileSync(script('down.sh'), { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// Sorts a batch of keyed messages into one list per partition, with the same partitioner the Kafka
+// clients use (murmur2 of the key), so that every send request carries a single partition. On a
+// resumed run it also knows, per partition, up to which line the topic holds the stream already.
+//
+// Why: kafkajs 2.2.4 retries a multi-broker send only to brokers that failed the first attempt; if a
+// partition's leadership moved to a broker that had answered, that partition's share is never sent
+// and the send still resolves. A request for one partition has one broker, so a retry always goes to
+// that partition's current leader.
+import { type Message, Partitioners, type PartitionMetadata } from 'kafkajs';
+
+export class PartitionBatches {
+  readonly topic: string;
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private readonly metadata: PartitionMetadata[];
+  /** Per partition: every line of the stream up to this one is in it already (see resume-point.ts). */
+  private readonly delivered: readonly number[];
+  private lists: Message[][];
+  private count = 0;
+
+  constructor(topic: string, partitions: number, delivered: readonly number[] = []) {
+    this.topic = topic;
+    this.delivered = delivered;
+    // For a keyed message the partitioner needs only the partition count.
+    this.metadata = Array.from({ length: partitions }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [],
+      isr: [],
+      partitionErrorCode: 0,
+    }));
+    this.lists = this.metadata.map(() => []);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Sets the message's partition; false if that partition holds this line already (a resumed run). */
+  route(message: Message, lineNumber: number): boolean {
+    const partition = this.partitioner({ topic: this.topic, partitionMetadata: this.metadata, message });
+    message.partition = partition;
+    return lineNumber > (this.delivered[partition] ?? 0);
+  }
+
+  /** Adds a routed message to its partition's list. */
+  add(message: Message): void {
+    (this.lists[message.partition as number] as Message[]).push(message);
+    this.count++;
+  }
+
+  /** Hands over the messages gathered so far, one entry per partition that has any, and starts afresh. */
+  take(): { partition: number; messages: Message[] }[] {
+    const taken = [];
+    for (let partition = 0; partition < this.lists.length; partition++) {
+      const messages = this.lists[partition] as Message[];
+      if (messages.length > 0) taken.push({ partition, messages });
+    }
+    this.lists = this.metadata.map(() => []);
+    this.count = 0;
+    return taken;
+  }
+}

@@ -1,0 +1,16 @@
+// The Redis state, end to end: key names, the Lua scripts and their replies, the consumer's writer,
+// every reader, reset, and the batch check's record. Nothing outside this folder names a key.
+export { CHECK_DIFFERENCES_KEPT, type CheckRecord, parseCheck, writeCheck } from './check-record.ts';
+export { type PartitionId, partitionId, partitionOf, TOTAL_NAMES, type TotalName } from './keys.ts';
+export { ApplyBatchCode, type ApplyResult, applyBatchResult } from './script-replies.ts';
+export type { StateClient } from './state-client.ts';
+export { isCaughtUp, type PartitionProgress, stateProgress } from './state-progress.ts';
+export { hoursInOrder, type RankedDevice, StateReader, type StateTotals } from './state-reader.ts';
+export { resetState } from './state-reset.ts';
+export { formatProgress, formatRanking } from './state-tables.ts';
+export {
+  type ApplyRequest,
+  DEFAULT_LATENESS_SECONDS,
+  type StateIncrements,
+  StateWriter,
+} from './state-writer.ts';

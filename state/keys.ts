@@ -1,0 +1,55 @@
+// Every Redis key of the state, built in one place: `<prefix>:<name>`. Nothing outside `state/`
+// names a key.
+
+export const stateKeys = {
+  /** Sorted set: member = DstDevice, score = web requests (DstPort 80) seen. */
+  webservers: (prefix: string) => `${prefix}:webservers`,
+  /** Hash: the running totals, fields named by `TOTAL_NAMES`. */
+  totals: (prefix: string) => `${prefix}:totals`,
+  /** Hash: field `<topic>/<partition>` (a partition id) = next offset to apply (everything below is in the state). */
+  offsets: (prefix: string) => `${prefix}:offsets`,
+  /** Hash: partition id = fencing epoch of the member allowed to write it. */
+  owners: (prefix: string) => `${prefix}:owners`,
+  /** Counter handing out fencing epochs, one per group join. */
+  epoch: (prefix: string) => `${prefix}:epoch`,
+  /** Sorted set per event-time hour H = floor(Time / 3600): member = DstDevice, score = web requests. */
+  hour: (prefix: string, hour: number) => `${hourKeyBase(prefix)}${hour}`,
+  /** Sorted set: member = hour number H, score = web requests counted in that hour. */
+  hours: (prefix: string) => `${prefix}:hours`,
+  /** Sorted set: member = DstDevice, score = web requests that arrived after their hour was final. */
+  late: (prefix: string) => `${prefix}:late`,
+  /** Hash: partition id = highest event Time seen in that partition. */
+  eventTimes: (prefix: string) => `${prefix}:event-times`,
+  /** String: the watermark, in event-time seconds; hours ending at or before it are final. */
+  watermark: (prefix: string) => `${prefix}:watermark`,
+  /** String: the last batch check (`flowwatch verify`), see check-record.ts. */
+  check: (prefix: string) => `${prefix}:check`,
+} as const;
+
+/** The fields of the totals hash, in the order the apply script receives their increments. */
+export const TOTAL_NAMES = ['flows', 'webRequests', 'invalidLines', 'undecodable'] as const;
+export type TotalName = (typeof TOTAL_NAMES)[number];
+
+/** What every per-hour key starts with; the hour number follows (the scripts build hour keys from it). */
+export function hourKeyBase(prefix: string): string {
+  return `${prefix}:hour:`;
+}
+
+/** The fixed keys of one prefix (not the per-hour sets), in the order delete-state takes them. */
+export function fixedStateKeys(prefix: string): string[] {
+  const { hour: _hour, ...fixed } = stateKeys;
+  return Object.values(fixed).map((key) => key(prefix));
+}
+
+/** `<topic>/<partition>`: how the state names a partition (the field of the per-partition hashes). */
+export type PartitionId = string;
+
+export function partitionId(topic: string, partition: number): PartitionId {
+  return `${topic}/${partition}`;
+}
+
+/** The topic and partition a partition id names (a topic name has no `/`). */
+export function partitionOf(id: PartitionId): { readonly topic: string; readonly partition: number } {
+  const slash = id.lastIndexOf('/');
+  return { topic: id.slice(0, slash), partition: Number(id.slice(slash + 1)) };
+}

@@ -1,0 +1,32 @@
+// How far the Redis state has got: per partition, the offset applied up to, against the log's end.
+import type { Admin } from 'kafkajs';
+import { partitionEnds } from '../common/index.ts';
+import { partitionId } from './keys.ts';
+import type { StateReader } from './state-reader.ts';
+
+export interface PartitionProgress {
+  readonly topic: string;
+  readonly partition: number;
+  /** Next offset the state will apply: every message below it is counted. */
+  readonly applied: number;
+  /** Offset the next message will get. */
+  readonly end: number;
+  readonly lag: number;
+}
+
+export async function stateProgress(
+  admin: Admin,
+  state: StateReader,
+  topics: readonly string[],
+): Promise<PartitionProgress[]> {
+  const [ends, applied] = await Promise.all([partitionEnds(admin, topics), state.appliedOffsets()]);
+  return ends.map(({ topic, partition, low, high }) => {
+    const offset = applied.get(partitionId(topic, partition)) ?? low;
+    return { topic, partition, applied: offset, end: high, lag: Math.max(0, high - offset) };
+  });
+}
+
+/** True when every partition is applied up to its end. */
+export function isCaughtUp(progress: readonly PartitionProgress[]): boolean {
+  return progress.every((p) => p.applied >= p.end);
+}

@@ -1,0 +1,24 @@
+// Renders a ranking and per-partition progress as plain text tables, for terminals and logs.
+
+import { formatCount as n } from '../common/index.ts';
+import type { PartitionProgress } from './state-progress.ts';
+import type { RankedDevice } from './state-reader.ts';
+
+export function formatRanking(ranking: readonly RankedDevice[]): string {
+  if (ranking.length === 0) return '  (no web requests counted yet)';
+  const width = Math.max(6, ...ranking.map((r) => r.device.length));
+  const rows = ranking.map(
+    (r, i) => `  ${String(i + 1).padStart(3)}  ${r.device.padEnd(width)}  ${n(r.webRequests).padStart(10)}`,
+  );
+  return [`  ${'#'.padStart(3)}  ${'device'.padEnd(width)}  ${'web reqs'.padStart(10)}`, ...rows].join('\n');
+}
+
+export function formatProgress(progress: readonly PartitionProgress[]): string {
+  if (progress.length === 0) return '  (topic not found)';
+  return progress
+    .map(
+      (p) =>
+        `  ${`${p.topic}/${p.partition}`.padEnd(24)} applied ${n(p.applied).padStart(10)} of ${n(p.end).padStart(10)}  lag ${n(p.lag)}`,
+    )
+    .join('\n');
+}

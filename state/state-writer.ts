@@ -1,0 +1,105 @@
+// Writes the counting state: counts, totals, applied offsets and fencing epochs, changed only through
+// the Lua scripts in lua/, one round trip per partition batch. Used by the consumer alone.
+import { redisFailure } from '../common/index.ts';
+import { hourKeyBase, type PartitionId, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
+import { type ApplyResult, applyBatchResult, claimResult } from './script-replies.ts';
+import { type StateScripts, withScripts } from './scripts.ts';
+import type { StateClient } from './state-client.ts';
+
+/** What one partition batch adds to the state. */
+export interface StateIncrements extends Readonly<Record<TotalName, number>> {
+  /** Highest event Time among the batch's flows, or -1 when it has none. */
+  readonly maxTime: number;
+  /** DstDevice → web requests. */
+  readonly devices: ReadonlyMap<string, number>;
+  /** Event-time hour → DstDevice → web requests. */
+  readonly hours: ReadonlyMap<number, ReadonlyMap<string, number>>;
+}
+
+export interface ApplyRequest {
+  readonly partition: PartitionId;
+  readonly epoch: number;
+  /** First offset of the batch: must be the stored next offset. */
+  readonly from: number;
+  /** Offset after the batch: the new stored next offset. */
+  readonly next: number;
+  /** Next offset to assume when Redis holds none for the partition (its first retained offset). */
+  readonly startIfUnknown: number;
+  /** Partitions of the flow topic: the watermark waits until every one has been seen. */
+  readonly partitions: number;
+  readonly increments: StateIncrements;
+}
+
+/** Default allowed lateness: how far behind the slowest partition's event time an hour stays open. */
+export const DEFAULT_LATENESS_SECONDS = 300;
+
+/** Runs one Redis call, turning its failure into an error with a code the retry loop can decide on. */
+async function call<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw redisFailure(error);
+  }
+}
+
+export class StateWriter {
+  private readonly redis: StateClient & StateScripts;
+  private readonly prefix: string;
+  private readonly latenessSeconds: number;
+
+  constructor(redis: StateClient, prefix: string, latenessSeconds = DEFAULT_LATENESS_SECONDS) {
+    this.redis = withScripts(redis);
+    this.prefix = prefix;
+    this.latenessSeconds = latenessSeconds;
+  }
+
+  /** Takes a new fencing epoch above `floor` and makes it the owner of `partitions`. */
+  claim(partitions: readonly PartitionId[], floor: number): Promise<number> {
+    const { prefix } = this;
+    return call(async () =>
+      claimResult(
+        await this.redis.claimPartitions(stateKeys.owners(prefix), stateKeys.epoch(prefix), floor, ...partitions),
+      ),
+    );
+  }
+
+  /** The stored next offset of a partition, or undefined when Redis holds none. */
+  nextOffset(partition: PartitionId): Promise<number | undefined> {
+    return call(async () => {
+      const value = await this.redis.hget(stateKeys.offsets(this.prefix), partition);
+      return value === null ? undefined : Number(value);
+    });
+  }
+
+  apply(request: ApplyRequest): Promise<ApplyResult> {
+    const { increments } = request;
+    const { prefix } = this;
+    const args: (string | number)[] = [
+      stateKeys.webservers(prefix),
+      stateKeys.totals(prefix),
+      stateKeys.offsets(prefix),
+      stateKeys.owners(prefix),
+      stateKeys.hours(prefix),
+      stateKeys.late(prefix),
+      stateKeys.eventTimes(prefix),
+      stateKeys.watermark(prefix),
+      request.partition,
+      request.epoch,
+      request.from,
+      request.next,
+      request.startIfUnknown,
+      increments.maxTime,
+      hourKeyBase(prefix),
+      request.partitions,
+      this.latenessSeconds,
+      TOTAL_NAMES.length,
+    ];
+    for (const name of TOTAL_NAMES) args.push(name, increments[name]);
+    args.push(increments.devices.size);
+    for (const [device, count] of increments.devices) args.push(device, count);
+    for (const [hour, devices] of increments.hours) {
+      for (const [device, count] of devices) args.push(hour, device, count);
+    }
+    return call(async () => applyBatchResult(await this.redis.applyBatch(...args)));
+  }
+}

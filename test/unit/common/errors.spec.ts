@@ -1,0 +1,32 @@
+import { ReplyError } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, exitCodeOf, FlowwatchError, isRetriable, redisFailure } from '../../../common/index.ts';
+
+describe('the error table', () => {
+  it('gives an interrupted command exit 130 and every other failure exit 2', () => {
+    expect(exitCodeOf(new FlowwatchError(ErrorCode.INTERRUPTED, 'stopped'))).toBe(130);
+    expect(exitCodeOf(new FlowwatchError(ErrorCode.INPUT_NOT_FOUND, 'no file'))).toBe(2);
+    expect(exitCodeOf(new Error('anything else'))).toBe(2);
+  });
+
+  it('calls only an unreachable server retriable', () => {
+    expect(isRetriable(new FlowwatchError(ErrorCode.REDIS_UNREACHABLE, 'away'))).toBe(true);
+    expect(isRetriable(new FlowwatchError(ErrorCode.KAFKA_UNREACHABLE, 'away'))).toBe(true);
+    expect(isRetriable(new FlowwatchError(ErrorCode.REDIS_AUTH_FAILED, 'no'))).toBe(false);
+    expect(isRetriable(new Error('plain'))).toBe(false);
+  });
+});
+
+describe('redisFailure: a failed Redis call, classified by what Redis said, not by our wording', () => {
+  it('retries a lost connection and the replies of a restarting Redis', () => {
+    expect(redisFailure(new Error('Connection is closed.')).retriable).toBe(true);
+    expect(redisFailure(new ReplyError('LOADING Redis is loading the dataset in memory')).retriable).toBe(true);
+    expect(redisFailure(new ReplyError('BUSY Redis is busy running a script')).retriable).toBe(true);
+  });
+
+  it('does not retry Redis refusing the command itself', () => {
+    const refused = redisFailure(new ReplyError('WRONGTYPE Operation against a key holding the wrong kind of value'));
+    expect(refused.code).toBe(ErrorCode.REDIS_REFUSED);
+    expect(refused.retriable).toBe(false);
+  });
+});

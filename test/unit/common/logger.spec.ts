@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../../common/index.ts';
+
+/** A logger at debug that writes into an array, one parsed entry per line. */
+function capture(): { log: ReturnType<typeof createLogger>; lines: string[] } {
+  const lines: string[] = [];
+  const log = createLogger('debug', { write: (line: string) => lines.push(line) });
+  return { log, lines };
+}
+
+describe('createLogger', () => {
+  it('never writes the arguments of a Redis AUTH or HELLO that failed', () => {
+    const { log, lines } = capture();
+    for (const [name, args] of [
+      ['auth', ['flowwatch', 'hunter2']],
+      ['hello', ['3', 'AUTH', 'flowwatch', 'hunter2']],
+    ] as const) {
+      // The shape of an ioredis reply error: the failed command rides on it.
+      const error = Object.assign(new Error('WRONGPASS invalid username-password pair'), { command: { name, args } });
+      log.warn({ err: error }, 'Redis refused');
+      expect(error.command.args).toContain('hunter2'); // the error itself is left alone
+    }
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).not.toContain('hunter2');
+      expect(JSON.parse(line).err.message).toBe('WRONGPASS invalid username-password pair');
+    }
+  });
+
+  it('keeps the arguments of other failed commands, which help to debug', () => {
+    const { log, lines } = capture();
+    const error = Object.assign(new Error('WRONGTYPE'), { command: { name: 'evalsha', args: ['abc', '1', 'key'] } });
+    log.warn({ err: error }, 'script failed');
+    expect(JSON.parse(lines[0] as string).err.command.args).toEqual(['abc', '1', 'key']);
+  });
+
+  it('censors a password field up to two levels down', () => {
+    const { log, lines } = capture();
+    log.debug({ password: 'hunter2', sasl: { password: 'hunter2' }, broker: { sasl: { password: 'hunter2' } } }, 'x');
+    expect(lines[0]).not.toContain('hunter2');
+    expect(JSON.parse(lines[0] as string).sasl.password).toBe('[redacted]');
+  });
+});

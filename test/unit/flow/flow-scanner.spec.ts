@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { FlowScanner } from '../../../flow/index.ts';
+
+interface Seen {
+  flows: number[];
+  invalid: { line: number; reason: string; bytes: number }[];
+  skipped: number[];
+}
+
+function scan(text: string | Buffer, chunkSize: number, maxLineBytes?: number): { seen: Seen; scanner: FlowScanner } {
+  const seen: Seen = { flows: [], invalid: [], skipped: [] };
+  const scanner = new FlowScanner(
+    {
+      flow: (_fields, _line, n) => seen.flows.push(n),
+      invalid: (line, n, reason) => seen.invalid.push({ line: n, reason, bytes: line.length }),
+      skipped: (n) => seen.skipped.push(n),
+    },
+    maxLineBytes,
+  );
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  for (let i = 0; i < bytes.length; i += chunkSize) scanner.push(bytes.subarray(i, i + chunkSize));
+  scanner.end();
+  return { seen, scanner };
+}
+
+const FLOW = '1,0,A,B,6,Port1,80,1,1,1,1';
+const HEADER = 'Time,Duration,SrcDevice,DstDevice,Protocol,SrcPort,DstPort,SrcPackets,DstPackets,SrcBytes,DstBytes';
+
+describe('FlowScanner', () => {
+  it('numbers lines across any chunk boundaries', () => {
+    const text = `${HEADER}\n${FLOW}\n\nbad\r\n${FLOW}\r\n${FLOW}`;
+    for (const chunkSize of [1, 2, 3, 7, 64, 4096]) {
+      const { seen, scanner } = scan(text, chunkSize);
+      expect(seen.flows).toEqual([2, 5, 6]);
+      expect(seen.skipped).toEqual([1, 3]);
+      expect(seen.invalid.map((i) => i.line)).toEqual([4]);
+      expect(scanner.counts).toEqual({ lines: 6, flows: 3, invalid: 1, skipped: 2 });
+    }
+  });
+
+  it('counts a header-like line after the first as invalid', () => {
+    const { seen } = scan(`${FLOW}\n${HEADER}\n`, 16);
+    expect(seen.invalid.map((i) => i.line)).toEqual([2]);
+  });
+
+  it('rejects an over-long line without keeping more than the maximum, and goes on', () => {
+    const long = `1,0,${'x'.repeat(5000)},B,6,1,80,1,1,1,1`;
+    for (const chunkSize of [10, 100, 1000, 100_000]) {
+      const { seen } = scan(`${FLOW}\n${long}\n${FLOW}\n`, chunkSize, 100);
+      expect(seen.flows).toEqual([1, 3]);
+      expect(seen.invalid).toHaveLength(1);
+      expect(seen.invalid[0]?.line).toBe(2);
+      expect(seen.invalid[0]?.reason).toBe(`line longer than 100 bytes (${long.length} bytes)`);
+      expect(seen.invalid[0]?.bytes).toBe(100);
+    }
+  });
+
+  it('rejects an over-long last line without a newline', () => {
+    const { seen } = scan(`${FLOW}\n${'y'.repeat(300)}`, 7, 100);
+    expect(seen.invalid.map((i) => i.line)).toEqual([2]);
+  });
+
+  it('does not invent a line after a final newline', () => {
+    const { scanner } = scan(`${FLOW}\n${FLOW}\n`, 5);
+    expect(scanner.counts.lines).toBe(2);
+  });
+});
