@@ -93,6 +93,11 @@ interface GlobalFlags {
   kafkaSaslUsername?: string;
   kafkaSaslPasswordFile?: string;
   redisTlsCaFile?: string;
+  redisSentinels?: string;
+  redisSentinelName?: string;
+  redisClusterNodes?: string;
+  redisWaitReplicas?: string;
+  redisWaitTimeoutMs?: string;
   topic?: string;
   group?: string;
   prefix?: string;
@@ -125,9 +130,32 @@ export function withGlobalOptions(program: Command): Command {
       '--redis-tls-ca-file <file>',
       'PEM of the CA that signed the Redis certificate, for rediss:// (env REDIS_TLS_CA_FILE)',
     )
+    .option(
+      '--redis-sentinels <list>',
+      "sentinels to find the primary through, host:port comma-separated; REDIS_URL then gives only the login and TLS (env REDIS_SENTINELS; the sentinels' own password in env REDIS_SENTINEL_PASSWORD)",
+    )
+    .option(
+      '--redis-sentinel-name <name>',
+      'the name the sentinels monitor the primary under (env REDIS_SENTINEL_NAME, default flowwatch)',
+    )
+    .option(
+      '--redis-cluster-nodes <list>',
+      'seed nodes of a Redis Cluster, host:port comma-separated; the key prefix then needs a hash tag, default {flowwatch} (env REDIS_CLUSTER_NODES)',
+    )
+    .option(
+      '--redis-wait-replicas <n>',
+      'consume: replicas that must hold a batch (Redis WAIT) before its offset is committed to Kafka (env FLOWWATCH_REDIS_WAIT_REPLICAS, default 0: do not wait)',
+    )
+    .option(
+      '--redis-wait-timeout-ms <ms>',
+      'consume: how long each WAIT for those replicas lasts before it is tried again (env FLOWWATCH_REDIS_WAIT_TIMEOUT_MS, default 1000)',
+    )
     .option('--topic <name>', 'flow topic (env FLOWWATCH_TOPIC, default flows)')
     .option('--group <name>', 'consumer group (env FLOWWATCH_GROUP, default webserver-counter)')
-    .option('--prefix <prefix>', 'Redis key prefix (env FLOWWATCH_KEY_PREFIX, default flowwatch)')
+    .option(
+      '--prefix <prefix>',
+      'Redis key prefix (env FLOWWATCH_KEY_PREFIX, default flowwatch; {flowwatch} on a Redis Cluster)',
+    )
     .option('--log-level <level>', 'trace|debug|info|warn|error|silent (env LOG_LEVEL, default info)')
     .option(
       '--replication-factor <n>',
@@ -149,6 +177,11 @@ export function configFrom(program: Command): Config {
     KAFKA_SASL_USERNAME: flags.kafkaSaslUsername,
     KAFKA_SASL_PASSWORD_FILE: flags.kafkaSaslPasswordFile,
     REDIS_TLS_CA_FILE: flags.redisTlsCaFile,
+    REDIS_SENTINELS: flags.redisSentinels,
+    REDIS_SENTINEL_NAME: flags.redisSentinelName,
+    REDIS_CLUSTER_NODES: flags.redisClusterNodes,
+    FLOWWATCH_REDIS_WAIT_REPLICAS: flags.redisWaitReplicas,
+    FLOWWATCH_REDIS_WAIT_TIMEOUT_MS: flags.redisWaitTimeoutMs,
     FLOWWATCH_TOPIC: flags.topic,
     FLOWWATCH_GROUP: flags.group,
     FLOWWATCH_KEY_PREFIX: flags.prefix,

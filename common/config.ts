@@ -25,6 +25,21 @@ const brokerList = z
       .min(1, 'at least one broker is needed'),
   );
 
+const nodeList = (what: string) =>
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((node) => node.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[^:\s]+:\d{1,5}$/, `each ${what} must be host:port`))
+        .min(1, `at least one ${what} is needed`),
+    );
+
 const name = (what: string) =>
   z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, `${what} may hold only letters, digits, '.', '_' and '-'`);
 
@@ -49,12 +64,28 @@ const schema = z.object({
   KAFKA_SASL_PASSWORD: z.string().optional(),
   KAFKA_SASL_PASSWORD_FILE: z.string().optional(),
   REDIS_TLS_CA_FILE: z.string().optional(),
+  REDIS_SENTINELS: nodeList('sentinel').optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^\S+$/, 'must be a name without spaces').default('flowwatch'),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  REDIS_CLUSTER_NODES: nodeList('cluster node').optional(),
+  FLOWWATCH_REDIS_WAIT_REPLICAS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .max(16, 'must be at most 16')
+    .default(0),
+  FLOWWATCH_REDIS_WAIT_TIMEOUT_MS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(600_000, 'must be at most 600000')
+    .default(1000),
   FLOWWATCH_TOPIC: name('the topic').default('flows'),
   FLOWWATCH_GROUP: name('the group').default('webserver-counter'),
   FLOWWATCH_KEY_PREFIX: z
     .string()
     .regex(/^[^\s:][^\s]*$/, 'must be non-empty, without spaces, and not start with ":"')
-    .default('flowwatch'),
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   FLOWWATCH_REPLICATION_FACTOR: z.coerce
     .number()
@@ -65,9 +96,38 @@ const schema = z.object({
   FLOWWATCH_EVENTS_FILE: z.string().optional(),
 });
 
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Where the state's Redis is: one server at REDIS_URL; a primary found through sentinels, which
+ * follow its failovers; or a Redis Cluster found from seed nodes. REDIS_URL gives the login and TLS
+ * in every case (its host is used only for a single server).
+ */
+export type RedisTopology =
+  | { readonly kind: 'single' }
+  | {
+      readonly kind: 'sentinel';
+      readonly sentinels: readonly HostPort[];
+      /** The name the sentinels monitor the primary under. */
+      readonly name: string;
+      /** The sentinels' own password, when they have one. */
+      readonly sentinelPassword: string | undefined;
+    }
+  | { readonly kind: 'cluster'; readonly nodes: readonly HostPort[] };
+
 export interface Config {
   readonly kafkaBrokers: readonly string[];
   readonly redisUrl: string;
+  readonly redisTopology: RedisTopology;
+  /**
+   * Replicas that must acknowledge a batch (Redis WAIT) before its offset is committed to Kafka; 0:
+   * do not wait. With the time to wait for them per try.
+   */
+  readonly redisWaitReplicas: number;
+  readonly redisWaitTimeoutMs: number;
   /** TLS to the brokers; undefined: plaintext. */
   readonly kafkaTls: KafkaTls | undefined;
   /** SASL login to the brokers; undefined: none. */
@@ -101,19 +161,74 @@ export function loadConfig(env: ConfigSource, overrides: ConfigSource = {}): Con
   }
   const value = parsed.data;
   const security = connectionSecurity(value);
+  const redisTopology = topologyOf(value);
   return Object.freeze({
     kafkaBrokers: Object.freeze([...value.KAFKA_BROKERS]),
     redisUrl: value.REDIS_URL,
+    redisTopology,
+    redisWaitReplicas: value.FLOWWATCH_REDIS_WAIT_REPLICAS,
+    redisWaitTimeoutMs: value.FLOWWATCH_REDIS_WAIT_TIMEOUT_MS,
     kafkaTls: security.kafkaTls,
     kafkaSasl: security.kafkaSasl,
     redisTlsCa: security.redisTlsCa,
     topic: value.FLOWWATCH_TOPIC,
     group: value.FLOWWATCH_GROUP,
-    keyPrefix: value.FLOWWATCH_KEY_PREFIX,
+    keyPrefix: keyPrefixFor(redisTopology, value.FLOWWATCH_KEY_PREFIX),
     logLevel: value.LOG_LEVEL,
     replicationFactor: value.FLOWWATCH_REPLICATION_FACTOR,
     eventsFile: value.FLOWWATCH_EVENTS_FILE,
   });
+}
+
+const hostPort = (node: string): HostPort => {
+  const colon = node.lastIndexOf(':');
+  return { host: node.slice(0, colon), port: Number(node.slice(colon + 1)) };
+};
+
+function topologyOf(value: z.infer<typeof schema>): RedisTopology {
+  if (value.REDIS_SENTINELS !== undefined && value.REDIS_CLUSTER_NODES !== undefined) {
+    throw new FlowwatchError(
+      ErrorCode.CONFIG_INVALID,
+      'REDIS_SENTINELS and REDIS_CLUSTER_NODES are both set: a Redis is found through sentinels or is a cluster, not both',
+    );
+  }
+  if (value.REDIS_SENTINELS !== undefined) {
+    return {
+      kind: 'sentinel',
+      sentinels: value.REDIS_SENTINELS.map(hostPort),
+      name: value.REDIS_SENTINEL_NAME,
+      sentinelPassword: value.REDIS_SENTINEL_PASSWORD,
+    };
+  }
+  if (value.REDIS_CLUSTER_NODES !== undefined)
+    return { kind: 'cluster', nodes: value.REDIS_CLUSTER_NODES.map(hostPort) };
+  return { kind: 'single' };
+}
+
+/** The key prefix of a Redis Cluster's default, with a hash tag: every key of the state in one slot. */
+export const CLUSTER_KEY_PREFIX = '{flowwatch}';
+
+/** A hash tag as Redis Cluster reads one: the first `{...}` with something between the braces. */
+function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  return open !== -1 && prefix.indexOf('}', open + 1) > open + 1;
+}
+
+/**
+ * On a Redis Cluster the state's keys must share a slot, which a hash tag in the prefix gives them
+ * all (the per-hour sets included): the default becomes `{flowwatch}`, and a prefix without a tag is
+ * refused.
+ */
+function keyPrefixFor(topology: RedisTopology, asked: string | undefined): string {
+  if (topology.kind !== 'cluster') return asked ?? 'flowwatch';
+  if (asked === undefined) return CLUSTER_KEY_PREFIX;
+  if (!hasHashTag(asked)) {
+    throw new FlowwatchError(
+      ErrorCode.CONFIG_INVALID,
+      `FLOWWATCH_KEY_PREFIX is invalid: on a Redis Cluster it needs a hash tag so that every key of the state is in one slot, e.g. {${asked}}`,
+    );
+  }
+  return asked;
 }
 
 /** The dead-letter topic that keeps every rejected line or message of `topic`. */
@@ -148,5 +263,17 @@ export function configEnvironment(config: Config): Record<string, string> {
     env.KAFKA_SASL_PASSWORD = config.kafkaSasl.password;
   }
   if (config.redisTlsCa !== undefined) env.REDIS_TLS_CA_FILE = config.redisTlsCa.path;
+  const topology = config.redisTopology;
+  const nodes = (list: readonly HostPort[]) => list.map(({ host, port }) => `${host}:${port}`).join(',');
+  if (topology.kind === 'sentinel') {
+    env.REDIS_SENTINELS = nodes(topology.sentinels);
+    env.REDIS_SENTINEL_NAME = topology.name;
+    if (topology.sentinelPassword !== undefined) env.REDIS_SENTINEL_PASSWORD = topology.sentinelPassword;
+  }
+  if (topology.kind === 'cluster') env.REDIS_CLUSTER_NODES = nodes(topology.nodes);
+  if (config.redisWaitReplicas > 0) {
+    env.FLOWWATCH_REDIS_WAIT_REPLICAS = String(config.redisWaitReplicas);
+    env.FLOWWATCH_REDIS_WAIT_TIMEOUT_MS = String(config.redisWaitTimeoutMs);
+  }
   return env;
 }

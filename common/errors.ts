@@ -30,6 +30,7 @@ const ERRORS = {
   FW_REDIS_REFUSED: fails(),
   FW_REDIS_AUTH_FAILED: fails(),
   FW_REDIS_TLS_UNTRUSTED: fails(),
+  FW_STATE_REFUSED: fails(true),
   FW_STATE_REPLY_UNKNOWN: fails(),
   FW_STATE_INCOMPLETE: fails(),
   FW_INFRA_FAILED: fails(),
@@ -56,6 +57,11 @@ export const ErrorCode = {
   REDIS_REFUSED: 'FW_REDIS_REFUSED',
   REDIS_AUTH_FAILED: 'FW_REDIS_AUTH_FAILED',
   REDIS_TLS_UNTRUSTED: 'FW_REDIS_TLS_UNTRUSTED',
+  /**
+   * Redis refused a state change whole (a key of the wrong type, a value that is not a number, its
+   * memory limit): nothing changed, and the same call succeeds once someone removes the cause.
+   */
+  STATE_REFUSED: 'FW_STATE_REFUSED',
   /** A state script answered with a code the TypeScript side does not know. */
   STATE_REPLY_UNKNOWN: 'FW_STATE_REPLY_UNKNOWN',
   STATE_INCOMPLETE: 'FW_STATE_INCOMPLETE',

@@ -26,7 +26,7 @@ export {
   serveMetrics,
 } from './metrics-server.ts';
 export { formatCount, perSecond } from './number-format.ts';
-export { connectRedis, createRedis, redactUrl, redisFailure } from './redis-client.ts';
+export { connectRedis, createRedis, describeRedis, type RedisClient, redactUrl, redisFailure } from './redis-client.ts';
 export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
 export {
   type MetricLabels,

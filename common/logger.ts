@@ -6,11 +6,13 @@ export type { Logger };
 /** A `password` up to two levels down in an entry never reaches the log. */
 const REDACT = { paths: ['password', '*.password', '*.*.password'], censor: '[redacted]' };
 
-/** ioredis puts the failed command on a reply error: for AUTH and HELLO its arguments hold the password. */
+/**
+ * ioredis puts the failed command on a reply error: its name is kept, never its arguments (for AUTH
+ * and HELLO they hold the password; for a state script, a whole batch).
+ */
 function serializeError(error: Error): object {
   const serialized = pino.stdSerializers.err(error) as { command?: { name?: unknown } };
-  const name = serialized.command?.name;
-  if (typeof name === 'string' && /^(auth|hello)$/i.test(name)) serialized.command = { name };
+  if (serialized.command !== undefined) serialized.command = { name: serialized.command.name };
   return serialized;
 }
 

@@ -1,5 +1,5 @@
-// Redis client set-up shared by every command.
-import { Redis, ReplyError } from 'ioredis';
+// Redis client set-up shared by every command: one server, a primary behind sentinels, or a cluster.
+import { Cluster, type ClusterOptions, type RedisOptions as IoRedisOptions, Redis, ReplyError } from 'ioredis';
 import type { Config } from './config.ts';
 import { redisRefusal } from './connection-refusal.ts';
 import { ErrorCode, FlowwatchError } from './errors.ts';
@@ -9,27 +9,79 @@ export interface RedisOptions {
   readonly maxRetriesPerRequest?: number | null;
 }
 
-export function createRedis(config: Config, options: RedisOptions = {}): Redis {
-  const redis = new Redis(config.redisUrl, {
+/** A client of the state's Redis, whatever its topology: the commands are the same. */
+export type RedisClient = Redis | Cluster;
+
+/** Reconnect for ever, backing off to 2 s: a Redis restart or failover must not end a consumer. */
+const reconnectDelay = (attempt: number) => Math.min(100 * attempt, 2000);
+
+export function createRedis(config: Config, options: RedisOptions = {}): RedisClient {
+  const topology = config.redisTopology;
+  const url = new URL(config.redisUrl);
+  const tls =
+    url.protocol === 'rediss:'
+      ? { ...(config.redisTlsCa === undefined ? {} : { ca: config.redisTlsCa.pem }) }
+      : undefined;
+  const server: IoRedisOptions = {
     lazyConnect: true,
     connectTimeout: 3000,
     maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 1 : options.maxRetriesPerRequest,
-    // Reconnect for ever, backing off to 2 s: a Redis restart must not end a consumer.
-    retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
+    retryStrategy: reconnectDelay,
+    ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
+    ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
+    ...(tls === undefined ? {} : { tls }),
+  };
+  let redis: RedisClient;
+  if (topology.kind === 'single') {
     // rediss:// turns TLS on by itself; a private CA, read once by loadConfig, is added here.
-    ...(config.redisTlsCa === undefined ? {} : { tls: { ca: config.redisTlsCa.pem } }),
-  });
+    redis = new Redis(config.redisUrl, {
+      ...server,
+      ...(config.redisTlsCa === undefined ? {} : { tls: { ca: config.redisTlsCa.pem } }),
+    });
+  } else if (topology.kind === 'sentinel') {
+    redis = new Redis({
+      ...server,
+      sentinels: topology.sentinels.map(({ host, port }) => ({ host, port })),
+      name: topology.name,
+      ...(topology.sentinelPassword === undefined ? {} : { sentinelPassword: topology.sentinelPassword }),
+      ...(tls === undefined ? {} : { enableTLSForSentinelMode: true, sentinelTLS: tls }),
+      sentinelRetryStrategy: reconnectDelay,
+      // Told by the sentinels when the primary changes, not only when its connection drops.
+      failoverDetector: true,
+    });
+  } else {
+    const cluster: ClusterOptions = {
+      lazyConnect: true,
+      clusterRetryStrategy: reconnectDelay,
+      // Writes and reads both go to the primary of the state's slot: a replica may be behind.
+      scaleReads: 'master',
+      redisOptions: server,
+    };
+    redis = new Cluster(
+      topology.nodes.map(({ host, port }) => ({ host, port })),
+      cluster,
+    );
+  }
   // Connection errors surface where they matter, as failed commands that the caller reports or
   // retries; without a listener ioredis would also print each reconnect attempt.
   redis.on('error', () => {});
   return redis;
 }
 
+/** Where the state's Redis is, for messages: the URL without its password, or the sentinels or seed nodes. */
+export function describeRedis(config: Config): string {
+  const topology = config.redisTopology;
+  const nodes = (list: readonly { host: string; port: number }[]) => list.map((n) => `${n.host}:${n.port}`).join(',');
+  if (topology.kind === 'sentinel') return `primary ${topology.name} of sentinels ${nodes(topology.sentinels)}`;
+  if (topology.kind === 'cluster') return `Redis Cluster at ${nodes(topology.nodes)}`;
+  return redactUrl(config.redisUrl);
+}
+
 /**
  * Connects and pings once, turning "nothing answers", a refused login and an untrusted certificate
  * into one plain sentence each.
  */
-export async function connectRedis(redis: Redis, config: Config): Promise<Redis> {
+export async function connectRedis<T extends RedisClient>(redis: T, config: Config): Promise<T> {
   // ioredis rejects with "Connection is closed" and tells why only in an 'error' event.
   let reason: unknown;
   const remember = (error: unknown) => {
@@ -42,20 +94,20 @@ export async function connectRedis(redis: Redis, config: Config): Promise<Redis>
     return redis;
   } catch (error) {
     redis.disconnect();
-    throw redisRefusal(config, redactUrl(config.redisUrl), reason ?? error) ?? redisUnreachable(config, error);
+    throw redisRefusal(config, describeRedis(config), reason ?? error) ?? redisUnreachable(config, error);
   } finally {
     redis.off('error', remember);
   }
 }
 
 export function redisUnreachable(config: Config, cause: unknown): FlowwatchError {
-  return new FlowwatchError(ErrorCode.REDIS_UNREACHABLE, `no Redis answers at ${redactUrl(config.redisUrl)}`, {
+  return new FlowwatchError(ErrorCode.REDIS_UNREACHABLE, `no Redis answers at ${describeRedis(config)}`, {
     cause,
   });
 }
 
 /** Redis error replies that a restarting or failing-over server gives for a while (the reply's first word is its code). */
-const TRANSIENT_REPLIES = /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN)\b/;
+const TRANSIENT_REPLIES = /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN|READONLY|MOVED|ASK)\b/;
 
 /**
  * A failed Redis command as the error the retry loops decide on: a lost connection or a transient
@@ -64,6 +116,13 @@ const TRANSIENT_REPLIES = /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN)\b/;
 export function redisFailure(error: unknown): FlowwatchError {
   if (error instanceof FlowwatchError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ReplyError && /^OOM\b/.test(message)) {
+    return new FlowwatchError(
+      ErrorCode.STATE_REFUSED,
+      'Redis is over its maxmemory and refuses writes; nothing was changed (raise maxmemory or free memory, and flowwatch goes on)',
+      { cause: error },
+    );
+  }
   if (error instanceof ReplyError && !TRANSIENT_REPLIES.test(message)) {
     return new FlowwatchError(ErrorCode.REDIS_REFUSED, `Redis refused a command: ${message}`, { cause: error });
   }

@@ -3,7 +3,7 @@
 // epoch (retrying through outages), and follows Redis's answer.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, EachBatchPayload } from 'kafkajs';
-import { ErrorCode, FlowwatchError, type Logger } from '../common/index.ts';
+import { ErrorCode, FlowwatchError, isFlowwatchError, type Logger } from '../common/index.ts';
 import { type PartitionId, partitionId, type StateWriter } from '../state/index.ts';
 import { type BatchTally, tallyDeadLetters, tallyFlows } from './batch-tally.ts';
 import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
@@ -28,6 +28,9 @@ export interface BatchApplierParts {
   readonly deadLetterTopic: string;
   /** The state's key prefix, for the message when retention got ahead of the state. */
   readonly keyPrefix: string;
+  /** Replicas that must hold a batch before its offset is committed to Kafka (0: none), and each wait's bound. */
+  readonly waitReplicas: number;
+  readonly waitTimeoutMs: number;
   /** Partitions of the flow topic, for the watermark. */
   readonly flowPartitions: () => number;
   /** False once the member is stopping. */
@@ -63,7 +66,10 @@ export class BatchApplier {
     const control: RetryControl = {
       keepGoing: () => parts.running() && payload.isRunning() && !payload.isStale(),
       between: () => payload.heartbeat(),
-      failed: (failures) => parts.events.emit(ConsumerEvents.STATE_UNAVAILABLE, { partition: id, failures }),
+      failed: (failures, error) =>
+        isFlowwatchError(error, ErrorCode.STATE_REFUSED)
+          ? parts.events.emit(ConsumerEvents.STATE_REFUSED, { partition: id, reason: error.message })
+          : parts.events.emit(ConsumerEvents.STATE_UNAVAILABLE, { partition: id, failures }),
     };
 
     const low = await parts.retained.first(batch.topic, batch.partition);
@@ -102,6 +108,7 @@ export class BatchApplier {
     switch (reply.action) {
       case 'advance':
         this.expected.set(id, reply.next);
+        if (!(await this.replicated(id, control))) return;
         this.applied(batch, id, from, tally, arrived);
         payload.resolveOffset(batch.lastOffset());
         await payload.heartbeat();
@@ -129,6 +136,28 @@ export class BatchApplier {
         await payload.heartbeat();
         return;
       }
+    }
+  }
+
+  /**
+   * With --redis-wait-replicas N: waits until N replicas hold the batch, so that the offset committed
+   * to Kafka is never ahead of what a promoted replica would hold. False: abandoned (stopping, or the
+   * partition was taken away); the batch is applied but not committed, which a redelivery skips.
+   */
+  private async replicated(id: PartitionId, control: RetryControl): Promise<boolean> {
+    const { waitReplicas, waitTimeoutMs, state, log } = this.parts;
+    if (waitReplicas === 0) return true;
+    for (let tries = 1; ; tries++) {
+      const held = await retryRedis(() => state.replicated(waitReplicas, waitTimeoutMs), control, log);
+      if (held === ABANDONED) return false;
+      if (held >= waitReplicas) return true;
+      if (tries === 1 || tries % 10 === 0)
+        log.warn(
+          { partition: id, replicas: held, wanted: waitReplicas, tries },
+          'fewer replicas than asked hold the batch; its Kafka commit waits for them',
+        );
+      if (!control.keepGoing()) return false;
+      await control.between?.();
     }
   }
 

@@ -59,6 +59,8 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
       sessionTimeoutMs: options.sessionTimeoutMs,
       partitionsConcurrently: options.partitionsConcurrently,
       latenessSeconds: options.latenessSeconds,
+      waitReplicas: config.redisWaitReplicas,
+      waitTimeoutMs: config.redisWaitTimeoutMs,
     },
     log.child({ component: 'consumer' }),
   );

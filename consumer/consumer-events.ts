@@ -12,6 +12,11 @@ export const ConsumerEvents = {
   BATCH_REFUSED: 'consumer.batch_refused',
   /** A call to the state failed and will be retried: Redis is away (nothing is applied meanwhile). */
   STATE_UNAVAILABLE: 'consumer.state_unavailable',
+  /**
+   * Redis refused a batch whole, for a cause that someone must remove (a key of the wrong type, its
+   * memory limit): nothing was applied, and the member tries again until the cause is gone.
+   */
+  STATE_REFUSED: 'consumer.state_refused',
   /** Every partition is applied up to its end (with --exit-when-caught-up). */
   CAUGHT_UP: 'consumer.caught_up',
   /** The member left the group; its totals for the run. */
@@ -51,6 +56,7 @@ export interface ConsumerEventMap extends Record<string, unknown> {
     readonly value: number;
   };
   [ConsumerEvents.STATE_UNAVAILABLE]: { readonly partition: PartitionId; readonly failures: number };
+  [ConsumerEvents.STATE_REFUSED]: { readonly partition: PartitionId; readonly reason: string };
   [ConsumerEvents.CAUGHT_UP]: Record<string, never>;
   [ConsumerEvents.STOPPED]: {
     readonly flowsApplied: number;

@@ -20,6 +20,9 @@ export interface MemberOptions {
   readonly partitionsConcurrently: number;
   /** How long, in event-time seconds, an hour stays open behind the slowest partition. */
   readonly latenessSeconds: number;
+  /** Replicas that must hold a batch before its offset is committed to Kafka (0: none), and each wait's bound. */
+  readonly waitReplicas: number;
+  readonly waitTimeoutMs: number;
 }
 
 export class GroupMember {
@@ -66,6 +69,8 @@ export class GroupMember {
       log,
       deadLetterTopic: dlq,
       keyPrefix: options.keyPrefix,
+      waitReplicas: options.waitReplicas,
+      waitTimeoutMs: options.waitTimeoutMs,
       flowPartitions: () => this.flowPartitions,
       running: () => this.running,
       seek: (topic, partition, offset) => this.consumer.seek({ topic, partition, offset: String(offset) }),

@@ -1,7 +1,8 @@
-// Retries a state call through outages: an error whose code says retrying may help (Redis away, or
-// restarting) is retried with backoff; any other is thrown. Decided by the error's flag alone.
+// Retries a state call through outages and refusals: an error whose code says retrying may help
+// (Redis away, restarting or failing over; a refusal whose cause someone must remove) is retried with
+// backoff; any other is thrown. Decided by the error's code alone.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isRetriable, type Logger } from '../common/index.ts';
+import { ErrorCode, isFlowwatchError, isRetriable, type Logger } from '../common/index.ts';
 
 const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 3000;
@@ -14,8 +15,8 @@ export interface RetryControl {
   keepGoing(): boolean;
   /** Called between attempts, e.g. to keep the group membership alive. */
   between?(): Promise<void>;
-  /** Called after each failed attempt that will be retried. */
-  failed?(failures: number): void;
+  /** Called after each failed attempt that will be retried, with its error. */
+  failed?(failures: number, error: Error): void;
 }
 
 /** Runs `call` until it succeeds, or ABANDONED if `control` says to give up first. */
@@ -34,9 +35,14 @@ export async function retryRedis<T>(
     } catch (error) {
       if (!isRetriable(error)) throw error;
       failures++;
-      if (failures === 1 || failures % 10 === 0)
-        log.warn({ err: error, failures }, 'Redis unavailable; retrying, nothing applied');
-      control.failed?.(failures);
+      // One short line: the reason, never the call's arguments (a whole batch).
+      if (failures === 1 || failures % 10 === 0) {
+        const reason = (error as Error).message;
+        if (isFlowwatchError(error, ErrorCode.STATE_REFUSED))
+          log.error({ failures, reason }, 'Redis refused the change; retrying until the cause is removed');
+        else log.warn({ failures, reason }, 'Redis unavailable; retrying, nothing applied');
+      }
+      control.failed?.(failures, error as Error);
     }
     if (!control.keepGoing()) return ABANDONED;
     await sleep(backoff);

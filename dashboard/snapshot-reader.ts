@@ -1,8 +1,9 @@
 // Reads one dashboard snapshot: the ranking, totals, watermark, hourly counts and last check from
 // Redis (read commands only), and the partitions' end offsets from Kafka. Either may be away: the
 // snapshot then says so, and the next read tries again.
-import type { Redis } from 'ioredis';
+
 import type { Admin } from 'kafkajs';
+import type { RedisClient } from '../common/index.ts';
 import {
   type Config,
   connectAdmin,
@@ -40,7 +41,7 @@ export class SnapshotReader {
   private readonly config: Config;
   private readonly log: Logger;
   private readonly options: SnapshotOptions;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly state: StateReader;
   private admin: Admin | undefined;
   /** A Kafka read still under way; the next snapshot waits on it rather than piling up another. */

@@ -2,8 +2,8 @@
 // know (a new code in a script, a script of another version) is an error, never read as a refusal.
 import { ErrorCode, FlowwatchError } from '../common/index.ts';
 
-/** The codes apply-batch-8.lua answers with, as its header lists them. */
-export const ApplyBatchCode = { applied: 1, offsetMismatch: -1, fenced: -2 } as const;
+/** The codes the scripts answer with, as their headers list them. */
+export const ScriptCode = { applied: 1, offsetMismatch: -1, fenced: -2, refused: -3 } as const;
 
 export type ApplyResult =
   | { readonly status: 'applied'; readonly next: number }
@@ -26,32 +26,55 @@ function integer(script: string, reply: unknown, value: unknown): number {
   return n;
 }
 
-export function applyBatchResult(reply: unknown): ApplyResult {
-  const script = 'apply-batch-8.lua';
+/** A script's {-3, why}: the state cannot take the change, and nothing changed. */
+function refusal(reply: readonly unknown[]): FlowwatchError {
+  return new FlowwatchError(
+    ErrorCode.STATE_REFUSED,
+    `Redis refused the change whole, nothing was changed: ${String(reply[1])}`,
+  );
+}
+
+/** A script's reply as its code and value, the refusal already thrown. */
+function codeAndValue(script: string, reply: unknown): [unknown, unknown] {
   if (!Array.isArray(reply) || reply.length !== 2) throw unknownReply(script, reply);
-  const value = integer(script, reply, reply[1]);
-  switch (reply[0]) {
-    case ApplyBatchCode.applied:
+  if (reply[0] === ScriptCode.refused && typeof reply[1] === 'string') throw refusal(reply);
+  return [reply[0], reply[1]];
+}
+
+export function applyBatchResult(reply: unknown): ApplyResult {
+  const script = 'apply-batch.lua';
+  const [code, raw] = codeAndValue(script, reply);
+  const value = integer(script, reply, raw);
+  switch (code) {
+    case ScriptCode.applied:
       return { status: 'applied', next: value };
-    case ApplyBatchCode.offsetMismatch:
+    case ScriptCode.offsetMismatch:
       return { status: 'offset-mismatch', stored: value };
-    case ApplyBatchCode.fenced:
+    case ScriptCode.fenced:
       return { status: 'fenced', owner: value };
     default:
       throw unknownReply(script, reply);
   }
 }
 
-/** claim-partitions-2.lua answers the new epoch, a positive integer. */
+/** claim-partitions.lua answers the new epoch, a positive integer. */
 export function claimResult(reply: unknown): number {
-  const epoch = integer('claim-partitions-2.lua', reply, reply);
-  if (epoch < 1) throw unknownReply('claim-partitions-2.lua', reply);
+  const script = 'claim-partitions.lua';
+  const [code, raw] = codeAndValue(script, reply);
+  const epoch = integer(script, reply, raw);
+  if (code !== ScriptCode.applied || epoch < 1) throw unknownReply(script, reply);
   return epoch;
 }
 
-/** delete-state-10.lua answers how many keys it deleted. */
-export function deleteResult(reply: unknown): number {
-  const deleted = integer('delete-state-10.lua', reply, reply);
-  if (deleted < 0) throw unknownReply('delete-state-10.lua', reply);
-  return deleted;
+/**
+ * delete-state.lua answers how many keys it deleted, or that an hour appeared since its caller read
+ * the list of hours (undefined: nothing was deleted, read the list again).
+ */
+export function deleteResult(reply: unknown): number | undefined {
+  const script = 'delete-state.lua';
+  const [code, raw] = codeAndValue(script, reply);
+  const value = integer(script, reply, raw);
+  if (code === 0) return undefined;
+  if (code !== ScriptCode.applied || value < 0) throw unknownReply(script, reply);
+  return value;
 }

@@ -1,28 +1,42 @@
-// The Lua scripts of the state (state/lua/), each defined once per client and called by name. A
-// script's file name says its operation and how many KEYS it takes: `apply-batch-8.lua`.
+// The Lua scripts of the state (state/lua/), each defined once per client and called by name with
+// the number of its KEYS first. Every key a script touches is among its KEYS, so that a Redis
+// Cluster can check they share one slot; the scripts start with a shebang (Redis 7) that declares
+// their flags.
 import { readFileSync } from 'node:fs';
 import type { StateClient } from './state-client.ts';
 
 const FILES = {
-  applyBatch: 'apply-batch-8.lua',
-  claimPartitions: 'claim-partitions-2.lua',
-  deleteState: 'delete-state-10.lua',
+  applyBatch: 'apply-batch.lua',
+  claimPartitions: 'claim-partitions.lua',
+  deleteState: 'delete-state.lua',
 } as const;
 
 type ScriptName = keyof typeof FILES;
 
-/** The scripts as commands of the client: KEYS first, then ARGV; the raw reply (see script-replies.ts). */
-export type StateScripts = Record<ScriptName, (...args: (string | number)[]) => Promise<unknown>>;
+/** A script as a command of the client: its KEYS, then its ARGV; the raw reply (see script-replies.ts). */
+export type StateScript = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
 
-const keyCount = (file: string) => Number(/-(\d+)\.lua$/.exec(file)?.[1]);
+export type StateScripts = Record<ScriptName, StateScript>;
 
-/** The client with the scripts defined on it (once: a client already holding them is returned as it is). */
-export function withScripts(client: StateClient): StateClient & StateScripts {
-  if (!('applyBatch' in client)) {
-    for (const [name, file] of Object.entries(FILES)) {
+type DefinedCommand = (numberOfKeys: number, ...args: (string | number)[]) => Promise<unknown>;
+
+const defined = new WeakMap<StateClient, StateScripts>();
+
+/** The scripts of a client, defined on it the first time they are asked for. */
+export function scriptsOf(client: StateClient): StateScripts {
+  let scripts = defined.get(client);
+  if (scripts === undefined) {
+    const commands = client as unknown as Record<string, DefinedCommand>;
+    const entries = Object.entries(FILES).map(([name, file]) => {
       const lua = readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
-      client.defineCommand(name, { numberOfKeys: keyCount(file), lua });
-    }
+      // No fixed number of keys: each call says how many of its arguments are keys.
+      client.defineCommand(name, { lua });
+      const command = commands[name] as DefinedCommand;
+      const script: StateScript = (keys, args) => command.call(client, keys.length, ...keys, ...args);
+      return [name, script];
+    });
+    scripts = Object.fromEntries(entries) as StateScripts;
+    defined.set(client, scripts);
   }
-  return client as StateClient & StateScripts;
+  return scripts;
 }

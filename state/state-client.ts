@@ -1,6 +1,6 @@
-// The one Redis client type the state is read and written through. Every module of `state/` takes
-// this type, so widening it (to `Redis | Cluster`, once the keys carry a hash tag and the scripts
-// take every key in KEYS) is a change in this file and the scripts, not in the callers.
-import type { Redis } from 'ioredis';
+// The one Redis client type the state is read and written through: one server, a primary behind
+// sentinels, or a Redis Cluster (the keys share a slot through the prefix's hash tag, and the
+// scripts take every key they touch in KEYS).
+import type { RedisClient } from '../common/index.ts';
 
-export type StateClient = Redis;
+export type StateClient = RedisClient;

@@ -1,9 +1,9 @@
 // Writes the counting state: counts, totals, applied offsets and fencing epochs, changed only through
 // the Lua scripts in lua/, one round trip per partition batch. Used by the consumer alone.
 import { redisFailure } from '../common/index.ts';
-import { hourKeyBase, type PartitionId, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
+import { type PartitionId, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
 import { type ApplyResult, applyBatchResult, claimResult } from './script-replies.ts';
-import { type StateScripts, withScripts } from './scripts.ts';
+import { type StateScripts, scriptsOf } from './scripts.ts';
 import type { StateClient } from './state-client.ts';
 
 /** What one partition batch adds to the state. */
@@ -43,12 +43,14 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export class StateWriter {
-  private readonly redis: StateClient & StateScripts;
+  private readonly redis: StateClient;
+  private readonly scripts: StateScripts;
   private readonly prefix: string;
   private readonly latenessSeconds: number;
 
   constructor(redis: StateClient, prefix: string, latenessSeconds = DEFAULT_LATENESS_SECONDS) {
-    this.redis = withScripts(redis);
+    this.redis = redis;
+    this.scripts = scriptsOf(redis);
     this.prefix = prefix;
     this.latenessSeconds = latenessSeconds;
   }
@@ -58,7 +60,7 @@ export class StateWriter {
     const { prefix } = this;
     return call(async () =>
       claimResult(
-        await this.redis.claimPartitions(stateKeys.owners(prefix), stateKeys.epoch(prefix), floor, ...partitions),
+        await this.scripts.claimPartitions([stateKeys.owners(prefix), stateKeys.epoch(prefix)], [floor, ...partitions]),
       ),
     );
   }
@@ -74,7 +76,7 @@ export class StateWriter {
   apply(request: ApplyRequest): Promise<ApplyResult> {
     const { increments } = request;
     const { prefix } = this;
-    const args: (string | number)[] = [
+    const keys = [
       stateKeys.webservers(prefix),
       stateKeys.totals(prefix),
       stateKeys.offsets(prefix),
@@ -83,13 +85,14 @@ export class StateWriter {
       stateKeys.late(prefix),
       stateKeys.eventTimes(prefix),
       stateKeys.watermark(prefix),
+    ];
+    const args: (string | number)[] = [
       request.partition,
       request.epoch,
       request.from,
       request.next,
       request.startIfUnknown,
       increments.maxTime,
-      hourKeyBase(prefix),
       request.partitions,
       this.latenessSeconds,
       TOTAL_NAMES.length,
@@ -97,9 +100,27 @@ export class StateWriter {
     for (const name of TOTAL_NAMES) args.push(name, increments[name]);
     args.push(increments.devices.size);
     for (const [device, count] of increments.devices) args.push(device, count);
+    // Each hour's set is a declared key: the script touches no key it was not given.
     for (const [hour, devices] of increments.hours) {
-      for (const [device, count] of devices) args.push(hour, device, count);
+      keys.push(stateKeys.hour(prefix, hour));
+      args.push(hour, devices.size);
+      for (const [device, count] of devices) args.push(device, count);
     }
-    return call(async () => applyBatchResult(await this.redis.applyBatch(...args)));
+    return call(async () => applyBatchResult(await this.scripts.applyBatch(keys, args)));
+  }
+
+  /**
+   * Waits until `replicas` replicas hold every write made so far on the state's primary (Redis WAIT),
+   * for at most `timeoutMs`; resolves to how many do. Sent with a read of a state key, so that on a
+   * Redis Cluster it reaches the primary of the state's slot.
+   */
+  replicated(replicas: number, timeoutMs: number): Promise<number> {
+    return call(async () => {
+      const replies =
+        (await this.redis.pipeline().exists(stateKeys.offsets(this.prefix)).wait(replicas, timeoutMs).exec()) ?? [];
+      const [error, acknowledged] = replies[1] ?? [new Error('no reply to WAIT'), 0];
+      if (error) throw error;
+      return Number(acknowledged);
+    });
   }
 }

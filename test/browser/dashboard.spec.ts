@@ -1,12 +1,13 @@
 // The dashboard as a person sees it, in Debian's Chromium: the ranking and figures grow while a real
 // stream runs, the hourly chart fills, a hostile device name stays text, the batch check's verdict
 // appears, and the page says "Redis unreachable" while Redis is away and recovers by itself.
+
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisClient } from '../../common/index.ts';
 import {
   type Config,
   connectAdmin,
@@ -46,7 +47,7 @@ const log = createLogger('silent');
 let own: OwnRedis;
 let names: TestNames;
 let config: Config;
-let redis: Redis;
+let redis: RedisClient;
 let dashboard: DashboardServer;
 let userDataDir: string;
 let browser: BrowserContext;

@@ -1,7 +1,8 @@
 // The test process's view of a pipeline in containers: creates its topics up front, reads how many
 // flows the consumers have counted, and waits until every message is applied.
-import type { Redis } from 'ioredis';
+
 import type { Admin } from 'kafkajs';
+import type { RedisClient } from '../../common/index.ts';
 import {
   connectAdmin,
   connectRedis,
@@ -17,11 +18,11 @@ import type { TestNames } from '../support/test-names.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 export class PipelineState {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   private readonly admin: Admin;
   private readonly names: TestNames;
 
-  private constructor(redis: Redis, admin: Admin, names: TestNames) {
+  private constructor(redis: RedisClient, admin: Admin, names: TestNames) {
     this.redis = redis;
     this.admin = admin;
     this.names = names;

@@ -1,9 +1,11 @@
 // The dashboard's HTTP surface, without a browser: what it serves and with which headers, that it
 // answers nothing else, that its events carry the state, and that it only ever reads Redis.
+
 import { request } from 'node:http';
 import { Script } from 'node:vm';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisClient } from '../../common/index.ts';
 import { type Config, createLogger, createRedis, FlowwatchError, loadConfig } from '../../common/index.ts';
 import { DashboardServer, type Snapshot } from '../../dashboard/index.ts';
 import { spawnCli } from '../support/cli.ts';
@@ -17,7 +19,7 @@ const log = createLogger('silent');
 let own: OwnRedis;
 let names: TestNames;
 let config: Config;
-let redis: Redis;
+let redis: RedisClient;
 let dashboard: DashboardServer;
 
 const options = { host: '127.0.0.1', port: 0, anyPortIfTaken: false, top: 10, minCount: 10, intervalMs: 200 };
@@ -186,7 +188,7 @@ describe('dashboard server', () => {
   });
 
   it('only reads Redis, whatever it is asked', async () => {
-    const monitor = await createRedis(config).monitor();
+    const monitor = await new Redis(config.redisUrl).monitor();
     const commands: string[] = [];
     monitor.on('monitor', (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase()));
     try {

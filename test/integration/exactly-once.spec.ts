@@ -1,8 +1,10 @@
 // Exactly-once counting through crashes, rebalances, zombies, Redis outages and state loss: after
 // each ordeal, the state in Redis equals the answer recomputed from the file, exactly.
+
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisClient } from '../../common/index.ts';
 import {
   connectAdmin,
   createKafka,
@@ -51,7 +53,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-async function flowsCounted(prefix: string, client: Redis = redis): Promise<number> {
+async function flowsCounted(prefix: string, client: RedisClient = redis): Promise<number> {
   return (await new StateReader(client, prefix).totals()).flows;
 }
 

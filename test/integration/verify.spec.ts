@@ -1,11 +1,12 @@
 // `flowwatch verify` against Redis states written here by hand (no consumer runs): agreement, each kind
 // of difference, its failures, and how completeness is decided (applied offsets against the topic's end).
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { type Admin, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisClient } from '../../common/index.ts';
 import {
   connectAdmin,
   connectRedis,
@@ -25,7 +26,7 @@ const names = testNames('verify');
 const config = loadConfig(process.env);
 const kafka = createKafka(config, createLogger('silent'), 'flowwatch-test-verify');
 const dir = mkdtempSync(join(tmpdir(), 'flowwatch-verify-'));
-let redis: Redis;
+let redis: RedisClient;
 let admin: Admin;
 
 /** An empty topic: nothing to apply, so any state counts as complete. */
@@ -91,9 +92,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: `${names.prefix}:*`, count: 1000 }))
-      keys.push(...(batch as string[]));
+    const keys = await redis.keys(`${names.prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
     const existing = new Set(await admin.listTopics());
     const mine = [idleTopic, busyTopic].flatMap((t) => [t, deadLetterTopic(t)]).filter((t) => existing.has(t));

@@ -3,8 +3,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
+import type { RedisClient } from '../../common/index.ts';
 import { generateFlowText } from '../../data/flow-generator.ts';
 import { resetState, StateReader } from '../../state/index.ts';
 import { type CliResult, type RunningCli, runCli, spawnCli } from './cli.ts';
@@ -57,7 +57,7 @@ export async function consumeToEnd(names: TestNames, env: Record<string, string>
   return result;
 }
 
-export async function expectStateEqualsFile(redis: Redis, prefix: string, file: string): Promise<void> {
+export async function expectStateEqualsFile(redis: RedisClient, prefix: string, file: string): Promise<void> {
   const truth = groundTruth(file);
   const state = new StateReader(redis, prefix);
   const [scores, totals] = await Promise.all([state.allScores(), state.totals()]);
@@ -77,7 +77,7 @@ export function sortedScores(scores: ReadonlyMap<string, number>): Record<string
 }
 
 /** Every hour's per-device counts from Redis, by hour. */
-export async function readWindows(redis: Redis, prefix: string): Promise<Record<number, Record<string, number>>> {
+export async function readWindows(redis: RedisClient, prefix: string): Promise<Record<number, Record<string, number>>> {
   const state = new StateReader(redis, prefix);
   const windows: Record<number, Record<string, number>> = {};
   for (const hour of await state.hours()) windows[hour] = sortedScores(await state.hourScores(hour));
@@ -90,7 +90,7 @@ export function sortedHours(hours: Map<number, Map<string, number>>): Record<num
   return windows;
 }
 
-export async function deleteState(redis: Redis, prefix: string): Promise<void> {
+export async function deleteState(redis: RedisClient, prefix: string): Promise<void> {
   await resetState(redis, prefix);
 }
 
@@ -98,7 +98,7 @@ export async function deleteState(redis: Redis, prefix: string): Promise<void> {
  * Hands out names for a test file's runs and deletes their Redis state after the file: call
  * `cleanup` from afterAll.
  */
-export function namedRuns(redis: Redis): { named(label: string): TestNames; cleanup(): Promise<void> } {
+export function namedRuns(redis: RedisClient): { named(label: string): TestNames; cleanup(): Promise<void> } {
   const used: TestNames[] = [];
   return {
     named: (label) => {

@@ -1,24 +1,25 @@
 // Plants state in Redis by hand, as the consumers would have left it, for tests of its readers
 // (verify, the dashboard) and of tampering. The one place outside state/ that uses its key names.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../common/index.ts';
 import { type PartitionId, stateKeys, type TotalName } from '../../state/keys.ts';
 
 export const planted = {
   /** Sets devices' all-time scores. */
-  scores: async (redis: Redis, prefix: string, scores: Record<string, number>) => {
+  scores: async (redis: RedisClient, prefix: string, scores: Record<string, number>) => {
     for (const [device, score] of Object.entries(scores)) await redis.zadd(stateKeys.webservers(prefix), score, device);
   },
   /** Adds to a device's all-time score. */
-  addToScore: (redis: Redis, prefix: string, device: string, by: number) =>
+  addToScore: (redis: RedisClient, prefix: string, device: string, by: number) =>
     redis.zincrby(stateKeys.webservers(prefix), by, device),
   /** Removes a device from the all-time scores. */
-  removeDevice: (redis: Redis, prefix: string, device: string) => redis.zrem(stateKeys.webservers(prefix), device),
-  totals: (redis: Redis, prefix: string, totals: Partial<Record<TotalName, number>>) =>
+  removeDevice: (redis: RedisClient, prefix: string, device: string) =>
+    redis.zrem(stateKeys.webservers(prefix), device),
+  totals: (redis: RedisClient, prefix: string, totals: Partial<Record<TotalName, number>>) =>
     redis.hset(stateKeys.totals(prefix), totals),
-  addToTotal: (redis: Redis, prefix: string, name: TotalName, by: number) =>
+  addToTotal: (redis: RedisClient, prefix: string, name: TotalName, by: number) =>
     redis.hincrby(stateKeys.totals(prefix), name, by),
   /** One hour's per-device counts, and the hour in the hours set. */
-  hour: async (redis: Redis, prefix: string, hour: number, scores: Record<string, number>) => {
+  hour: async (redis: RedisClient, prefix: string, hour: number, scores: Record<string, number>) => {
     let sum = 0;
     for (const [device, score] of Object.entries(scores)) {
       await redis.zincrby(stateKeys.hour(prefix, hour), score, device);
@@ -26,8 +27,11 @@ export const planted = {
     }
     await redis.zincrby(stateKeys.hours(prefix), sum, String(hour));
   },
-  watermark: (redis: Redis, prefix: string, seconds: number) => redis.set(stateKeys.watermark(prefix), seconds),
-  offset: (redis: Redis, prefix: string, partition: PartitionId, next: number) =>
+  watermark: (redis: RedisClient, prefix: string, seconds: number) => redis.set(stateKeys.watermark(prefix), seconds),
+  offset: (redis: RedisClient, prefix: string, partition: PartitionId, next: number) =>
     redis.hset(stateKeys.offsets(prefix), partition, next),
-  epoch: async (redis: Redis, prefix: string) => Number(await redis.get(stateKeys.epoch(prefix))),
+  /** A string where the state keeps another type, as a stray key in a shared Redis would be. */
+  wrongType: (redis: RedisClient, prefix: string, name: 'hours' | 'totals' | 'webservers') =>
+    redis.set(stateKeys[name](prefix), 'x'),
+  epoch: async (redis: RedisClient, prefix: string) => Number(await redis.get(stateKeys.epoch(prefix))),
 };

@@ -6,6 +6,9 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       kafkaBrokers: ['localhost:9092'],
       redisUrl: 'redis://localhost:6379',
+      redisTopology: { kind: 'single' },
+      redisWaitReplicas: 0,
+      redisWaitTimeoutMs: 1000,
       topic: 'flows',
       group: 'webserver-counter',
       keyPrefix: 'flowwatch',
@@ -33,6 +36,44 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: where the Redis is', () => {
+  it('is one server at REDIS_URL by default, with the flowwatch prefix and no WAIT', () => {
+    const config = loadConfig({});
+    expect(config.redisTopology).toEqual({ kind: 'single' });
+    expect(config.keyPrefix).toBe('flowwatch');
+    expect(config.redisWaitReplicas).toBe(0);
+  });
+
+  it('finds the primary through sentinels, under the name flowwatch unless told another', () => {
+    const config = loadConfig({ REDIS_SENTINELS: '127.0.0.1:26380, 127.0.0.1:26381' });
+    expect(config.redisTopology).toEqual({
+      kind: 'sentinel',
+      sentinels: [
+        { host: '127.0.0.1', port: 26380 },
+        { host: '127.0.0.1', port: 26381 },
+      ],
+      name: 'flowwatch',
+      sentinelPassword: undefined,
+    });
+    expect(loadConfig({ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'main' }).redisTopology).toMatchObject({
+      name: 'main',
+    });
+    expect(() => loadConfig({ REDIS_SENTINELS: 'nohost' })).toThrow(/^REDIS_SENTINELS.*host:port/);
+  });
+
+  it('gives a cluster the prefix {flowwatch}, takes a tagged prefix, and refuses one without a tag', () => {
+    const nodes = { REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1:7001' };
+    expect(loadConfig(nodes).keyPrefix).toBe('{flowwatch}');
+    expect(loadConfig({ ...nodes, FLOWWATCH_KEY_PREFIX: 'run-{7}' }).keyPrefix).toBe('run-{7}');
+    expect(() => loadConfig({ ...nodes, FLOWWATCH_KEY_PREFIX: 'plain' })).toThrow(/hash tag.*\{plain\}/);
+    expect(() => loadConfig({ ...nodes, FLOWWATCH_KEY_PREFIX: 'empty{}' })).toThrow(/hash tag/);
+  });
+
+  it('refuses sentinels and cluster nodes together, in one sentence', () => {
+    expect(() => loadConfig({ REDIS_SENTINELS: 'a:1', REDIS_CLUSTER_NODES: 'b:2' })).toThrow(/not both/);
+  });
+});
+
 describe('configEnvironment', () => {
   it('gives a child process the same configuration, flags included', () => {
     const config = loadConfig(
@@ -42,5 +83,15 @@ describe('configEnvironment', () => {
     const again = loadConfig(configEnvironment(config));
     expect(again).toEqual(config);
     expect(again.replicationFactor).toBe(3);
+  });
+
+  it('passes on the sentinels, the cluster nodes and WAIT', () => {
+    for (const env of [
+      { REDIS_SENTINELS: 'a:1,b:2', REDIS_SENTINEL_NAME: 'main', REDIS_SENTINEL_PASSWORD: 's3cret' },
+      { REDIS_CLUSTER_NODES: 'a:1,b:2', FLOWWATCH_REDIS_WAIT_REPLICAS: '1', FLOWWATCH_REDIS_WAIT_TIMEOUT_MS: '50' },
+    ]) {
+      const config = loadConfig(env);
+      expect(loadConfig(configEnvironment(config))).toEqual(config);
+    }
   });
 });

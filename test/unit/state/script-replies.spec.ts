@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, isFlowwatchError } from '../../../common/index.ts';
-import { ApplyBatchCode, applyBatchResult } from '../../../state/index.ts';
+import { applyBatchResult, claimResult, deleteResult, ScriptCode } from '../../../state/index.ts';
 
 const unknownReply = (reply: unknown) => {
   try {
@@ -13,13 +13,13 @@ const unknownReply = (reply: unknown) => {
 
 describe('applyBatchResult: the apply script’s reply as a typed result', () => {
   it('reads each code the script answers with', () => {
-    expect(applyBatchResult([ApplyBatchCode.applied, '20'])).toEqual({ status: 'applied', next: 20 });
-    expect(applyBatchResult([ApplyBatchCode.offsetMismatch, '7'])).toEqual({ status: 'offset-mismatch', stored: 7 });
-    expect(applyBatchResult([ApplyBatchCode.fenced, '4'])).toEqual({ status: 'fenced', owner: 4 });
+    expect(applyBatchResult([ScriptCode.applied, '20'])).toEqual({ status: 'applied', next: 20 });
+    expect(applyBatchResult([ScriptCode.offsetMismatch, '7'])).toEqual({ status: 'offset-mismatch', stored: 7 });
+    expect(applyBatchResult([ScriptCode.fenced, '4'])).toEqual({ status: 'fenced', owner: 4 });
   });
 
   it('is an error, never a refusal, for a code it does not know', () => {
-    expect(unknownReply([-3, '4'])).toBe(true);
+    expect(unknownReply([-4, '4'])).toBe(true);
     expect(unknownReply([0, '4'])).toBe(true);
     expect(unknownReply([2, '4'])).toBe(true);
   });
@@ -29,5 +29,29 @@ describe('applyBatchResult: the apply script’s reply as a typed result', () =>
     expect(unknownReply([1])).toBe(true);
     expect(unknownReply([1, 'x'])).toBe(true);
     expect(unknownReply('OK')).toBe(true);
+  });
+});
+
+describe('a refusal: the state cannot take the change, nothing changed', () => {
+  const refusalOf = (read: () => unknown) => {
+    try {
+      read();
+    } catch (error) {
+      return isFlowwatchError(error, ErrorCode.STATE_REFUSED) && error.retriable ? error.message : undefined;
+    }
+    return undefined;
+  };
+
+  it('is a retriable error that says why, from each script', () => {
+    const why = 'flowwatch:hours holds a string, not a zset';
+    expect(refusalOf(() => applyBatchResult([ScriptCode.refused, why]))).toContain(why);
+    expect(refusalOf(() => claimResult([ScriptCode.refused, why]))).toContain(why);
+    expect(refusalOf(() => deleteResult([ScriptCode.refused, why]))).toContain(why);
+  });
+
+  it('reads a claim and a deletion, and a deletion to read again', () => {
+    expect(claimResult([ScriptCode.applied, 7])).toBe(7);
+    expect(deleteResult([ScriptCode.applied, 12])).toBe(12);
+    expect(deleteResult([0, 3])).toBeUndefined();
   });
 });
