@@ -28,7 +28,7 @@ interface FlowwatchRun extends Probe {
   readonly events: InstrumentationEvent[];
 }
 
-const flowwatch = (run: Run, args: string[]): FlowwatchRun => {
+const flowwatch = (run: Run, args: string[], env: Record<string, string> = {}): FlowwatchRun => {
   const events: InstrumentationEvent[] = [];
   const child = spawnFlowwatch(args, {
     env: {
@@ -36,6 +36,7 @@ const flowwatch = (run: Run, args: string[]): FlowwatchRun => {
       FLOWWATCH_GROUP: run.group,
       FLOWWATCH_KEY_PREFIX: run.prefix,
       LOG_LEVEL: 'info',
+      ...env,
     },
     onEvent: (event) => events.push(event),
   });
@@ -62,9 +63,14 @@ export async function produceStage(run: Run, file: string, extra: string[] = [])
  * Kafka → Redis through the exactly-once path for a topic already full: `members` consumers with
  * --exit-when-caught-up, timed from the first partition claim to the last "caught up".
  */
-export async function consumeStage(run: Run, flows: number, members: number): Promise<StageResult> {
+export async function consumeStage(
+  run: Run,
+  flows: number,
+  members: number,
+  env: Record<string, string> = {},
+): Promise<StageResult> {
   const consumers = Array.from({ length: members }, () =>
-    flowwatch(run, ['consume', '--exit-when-caught-up', '--status-interval-ms', '0']),
+    flowwatch(run, ['consume', '--exit-when-caught-up', '--status-interval-ms', '0'], env),
   );
   const results = await Promise.all(consumers.map((c) => c.done));
   for (const [i, result] of results.entries()) expectSuccess(`consumer ${i + 1}`, result);
