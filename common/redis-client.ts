@@ -78,8 +78,14 @@ export function describeRedis(config: Config): string {
 }
 
 /**
- * Connects and pings once, turning "nothing answers", a refused login and an untrusted certificate
- * into one plain sentence each.
+ * How long the first connection may take: a client asking sentinels that do not answer retries them
+ * for ever, and a primary being replaced takes seconds.
+ */
+const FIRST_CONNECTION_MS = 10_000;
+
+/**
+ * Connects and pings once, within FIRST_CONNECTION_MS, turning "nothing answers", a refused login
+ * and an untrusted certificate into one plain sentence each.
  */
 export async function connectRedis<T extends RedisClient>(redis: T, config: Config): Promise<T> {
   // ioredis rejects with "Connection is closed" and tells why only in an 'error' event.
@@ -88,14 +94,27 @@ export async function connectRedis<T extends RedisClient>(redis: T, config: Conf
     reason = error;
   };
   redis.on('error', remember);
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`nothing answered within ${FIRST_CONNECTION_MS} ms`)),
+      FIRST_CONNECTION_MS,
+    );
+  });
   try {
-    if (redis.status === 'wait') await redis.connect();
-    await redis.ping();
+    const attempt = (async () => {
+      if (redis.status === 'wait') await redis.connect();
+      await redis.ping();
+    })();
+    // Settled later, after the bound, its failure is the one already reported.
+    attempt.catch(() => {});
+    await Promise.race([attempt, bound]);
     return redis;
   } catch (error) {
     redis.disconnect();
     throw redisRefusal(config, describeRedis(config), reason ?? error) ?? redisUnreachable(config, error);
   } finally {
+    clearTimeout(timer);
     redis.off('error', remember);
   }
 }
@@ -116,6 +135,14 @@ const TRANSIENT_REPLIES = /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN|READON
 export function redisFailure(error: unknown): FlowwatchError {
   if (error instanceof FlowwatchError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ReplyError && /Error compiling script.*near '#'/.test(message)) {
+    // Redis 6 and older read a script's shebang line (#!lua, which declares its flags) as Lua.
+    return new FlowwatchError(
+      ErrorCode.REDIS_REFUSED,
+      "this Redis is older than 7.0, and flowwatch's scripts need 7.0 or newer (they declare their flags in a first line that older versions cannot read)",
+      { cause: error },
+    );
+  }
   if (error instanceof ReplyError && /^OOM\b/.test(message)) {
     return new FlowwatchError(
       ErrorCode.STATE_REFUSED,

@@ -151,6 +151,7 @@ export class BatchApplier {
       const held = await retryRedis(() => state.replicated(waitReplicas, waitTimeoutMs), control, log);
       if (held === ABANDONED) return false;
       if (held >= waitReplicas) return true;
+      this.parts.events.emit(ConsumerEvents.REPLICAS_BEHIND, { partition: id, replicas: held, wanted: waitReplicas });
       if (tries === 1 || tries % 10 === 0)
         log.warn(
           { partition: id, replicas: held, wanted: waitReplicas, tries },

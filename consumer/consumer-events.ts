@@ -17,6 +17,11 @@ export const ConsumerEvents = {
    * memory limit): nothing was applied, and the member tries again until the cause is gone.
    */
   STATE_REFUSED: 'consumer.state_refused',
+  /**
+   * With --redis-wait-replicas N: fewer than N replicas hold an applied batch, so its offset is not
+   * committed to Kafka yet (the member waits for them).
+   */
+  REPLICAS_BEHIND: 'consumer.replicas_behind',
   /** Every partition is applied up to its end (with --exit-when-caught-up). */
   CAUGHT_UP: 'consumer.caught_up',
   /** The member left the group; its totals for the run. */
@@ -57,6 +62,11 @@ export interface ConsumerEventMap extends Record<string, unknown> {
   };
   [ConsumerEvents.STATE_UNAVAILABLE]: { readonly partition: PartitionId; readonly failures: number };
   [ConsumerEvents.STATE_REFUSED]: { readonly partition: PartitionId; readonly reason: string };
+  [ConsumerEvents.REPLICAS_BEHIND]: {
+    readonly partition: PartitionId;
+    readonly replicas: number;
+    readonly wanted: number;
+  };
   [ConsumerEvents.CAUGHT_UP]: Record<string, never>;
   [ConsumerEvents.STOPPED]: {
     readonly flowsApplied: number;

@@ -9,6 +9,7 @@ import {
   createKafka,
   createLogger,
   createRedis,
+  describeRedis,
   ErrorCode,
   FlowwatchError,
 } from '../common/index.ts';
@@ -20,25 +21,35 @@ export interface InfraGuard {
   release(): void;
 }
 
-async function answers(config: Config): Promise<boolean> {
-  try {
-    const admin = await connectAdmin(
-      createKafka(config, createLogger('silent'), 'flowwatch-infra-check', 'quick'),
-      config,
-    );
-    await admin.disconnect();
-    const redis = await connectRedis(createRedis(config), config);
-    redis.disconnect();
-    return true;
-  } catch (error) {
-    // Something answered and refused the login or the certificate: starting local servers cannot help.
+/** Whether each answers; a server that answered and refused the login or the certificate is thrown. */
+async function answering(config: Config): Promise<{ kafka: boolean; redis: boolean }> {
+  const refused = (error: unknown) => {
+    // Something answered and refused: starting local servers cannot help.
     if (error instanceof FlowwatchError && !error.retriable) throw error;
     return false;
-  }
+  };
+  const kafka = await connectAdmin(
+    createKafka(config, createLogger('silent'), 'flowwatch-infra-check', 'quick'),
+    config,
+  )
+    .then((admin) => admin.disconnect())
+    .then(() => true, refused);
+  const redis = await connectRedis(createRedis(config), config)
+    .then((client) => client.disconnect())
+    .then(() => true, refused);
+  return { kafka, redis };
 }
 
 export async function ensureInfra(config: Config, say: (line: string) => void): Promise<InfraGuard> {
-  if (await answers(config)) return { started: false, release: () => {} };
+  const up = await answering(config);
+  if (up.kafka && up.redis) return { started: false, release: () => {} };
+  if (!up.redis && config.redisTopology.kind !== 'single') {
+    // The local set-up started here is one Redis; sentinels or a cluster are the user's to start.
+    throw new FlowwatchError(
+      ErrorCode.REDIS_UNREACHABLE,
+      `no Redis answers at ${describeRedis(config)} (REDIS_SETUP=${config.redisTopology.kind} npm run infra:up starts a local one)`,
+    );
+  }
   say('no Kafka or Redis answers: starting the local ones (npm run infra:up)');
   // Named explicitly, so that down.sh stops the Kafka started here and not every one infra:up recorded.
   const env = { ...process.env, KAFKA_NODES: process.env.KAFKA_NODES ?? '1' };

@@ -153,7 +153,9 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
       minCount: options.minCount,
     });
     say(formatReport(report, options.minCount));
-    say(`read the state yourself: redis-cli ZREVRANGE ${config.keyPrefix}:webservers 0 9 WITHSCORES`);
+    say(
+      `read the state yourself: ${redisCliCommand(config, `ZREVRANGE ${config.keyPrefix}:webservers 0 9 WITHSCORES`)}`,
+    );
     return report.identical ? 0 : 1;
   } finally {
     stop.dispose();
@@ -169,4 +171,27 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
 function summariseProducer(summary: ProduceSummary | undefined): string {
   if (summary === undefined) return 'producer finished';
   return `producer: ${n(summary.flowsPublished)} flows published, ${n(summary.invalidLines)} invalid lines, ${n(Math.round(summary.flowsPerSecond))} flows/s`;
+}
+
+/** A redis-cli command line that reaches the state's Redis, whatever its topology. */
+export function redisCliCommand(config: Config, command: string): string {
+  const topology = config.redisTopology;
+  if (topology.kind === 'sentinel') {
+    const sentinel = topology.sentinels[0];
+    // The sentinel answers the primary's host and port, which become redis-cli's $1 and $2.
+    const ask = `redis-cli -h ${sentinel?.host} -p ${sentinel?.port} SENTINEL get-master-addr-by-name ${topology.name}`;
+    return `set -- $(${ask}); redis-cli -h $1 -p $2 ${command}`;
+  }
+  if (topology.kind === 'cluster') {
+    const node = topology.nodes[0];
+    // The keys' braces quoted, so no shell expands them.
+    const quoted = command
+      .split(' ')
+      .map((word) => (word.startsWith(config.keyPrefix) ? `'${word}'` : word))
+      .join(' ');
+    return `redis-cli -c -h ${node?.host} -p ${node?.port} ${quoted}`;
+  }
+  const url = new URL(config.redisUrl);
+  const local = ['localhost', '127.0.0.1'].includes(url.hostname) && (url.port === '' || url.port === '6379');
+  return local ? `redis-cli ${command}` : `redis-cli -h ${url.hostname} -p ${url.port || 6379} ${command}`;
 }

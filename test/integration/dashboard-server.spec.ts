@@ -9,6 +9,7 @@ import type { RedisClient } from '../../common/index.ts';
 import { type Config, createLogger, createRedis, FlowwatchError, loadConfig } from '../../common/index.ts';
 import { DashboardServer, type Snapshot } from '../../dashboard/index.ts';
 import { spawnCli } from '../support/cli.ts';
+import { dashboardSnapshotWhere } from '../support/dashboard-events.ts';
 import { pipelineEnv } from '../support/pipeline.ts';
 import { planted } from '../support/planted-state.ts';
 import { OwnRedis } from '../support/redis-server.ts';
@@ -74,31 +75,8 @@ function send(method: string, path: string): Promise<Reply> {
 }
 
 /** Reads the event stream until a snapshot satisfies `wanted`. */
-async function snapshotWhere(wanted: (s: Snapshot) => boolean, timeoutMs = 10_000): Promise<Snapshot> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
-  try {
-    const response = await fetch(new URL('/events', dashboard.url), { signal: abort.signal });
-    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-    const decoder = new TextDecoder();
-    let buffered = '';
-    for await (const chunk of response.body as ReadableStream<Uint8Array>) {
-      buffered += decoder.decode(chunk, { stream: true });
-      let end = buffered.indexOf('\n\n');
-      while (end !== -1) {
-        const event = buffered.slice(0, end);
-        buffered = buffered.slice(end + 2);
-        end = buffered.indexOf('\n\n');
-        if (!event.startsWith('data: ')) continue;
-        const snapshot = JSON.parse(event.slice('data: '.length)) as Snapshot;
-        if (wanted(snapshot)) return snapshot;
-      }
-    }
-    throw new Error('the event stream ended');
-  } finally {
-    clearTimeout(timer);
-    abort.abort();
-  }
+function snapshotWhere(wanted: (s: Snapshot) => boolean, timeoutMs = 10_000): Promise<Snapshot> {
+  return dashboardSnapshotWhere(dashboard.url, wanted, timeoutMs);
 }
 
 describe('dashboard server', () => {

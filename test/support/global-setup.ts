@@ -1,12 +1,13 @@
 // Before the tests: installs the Debian packages they need when missing (Chromium for the browser
-// test, Prometheus for the metrics tests), and makes sure a Kafka broker and a Redis answer, starting
-// the local ones through the infra scripts if not; at the end stops only what it started.
+// test, Prometheus for the metrics tests, redis-sentinel for the Sentinel set-ups), and makes sure a
+// Kafka broker and a Redis answer, starting the local ones through the infra scripts if not; at the
+// end stops only what it started.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../common/index.ts';
 import { ensureInfra } from '../../infra/infra-guard.ts';
 
-const SYSTEM_PACKAGES = ['chromium', 'prometheus', 'redis-server', 'openssl'];
+const SYSTEM_PACKAGES = ['chromium', 'prometheus', 'redis-server', 'redis-sentinel', 'openssl'];
 
 export default async function setup(): Promise<() => void> {
   const script = fileURLToPath(new URL('../../infra/system-packages.sh', import.meta.url));

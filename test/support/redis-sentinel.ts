@@ -87,16 +87,22 @@ interface Server {
   child: ChildProcess | undefined;
 }
 
-/** Servers still running when the test worker exits are killed, so no failed test leaves one behind. */
+/**
+ * Servers still running when the test worker exits are killed and the folders of set-ups not stopped
+ * removed, so no failed test leaves them behind.
+ */
 const running = new Set<ChildProcess>();
+const folders = new Set<string>();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
 export async function startRedisSentinel(options: RedisSentinelOptions = {}): Promise<RedisSentinelSetup> {
   const downAfterMs = options.downAfterMs ?? 2000;
   const failoverTimeoutMs = options.failoverTimeoutMs ?? 5000;
   const root = mkdtempSync(join(tmpdir(), 'flowwatch-sentinel-'));
+  folders.add(root);
   const [primaryOwn, replicaPort, ...sentinelPorts] = await freePorts(5);
   if (primaryOwn === undefined || replicaPort === undefined) throw new Error('no free ports');
   const proxy = await HeldProxy.start({ host: '127.0.0.1', port: primaryOwn });
@@ -266,6 +272,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
         await Promise.all([...servers.keys()].map((port) => kill(port, 'SIGKILL')));
         await proxy.close();
         rmSync(root, { recursive: true, force: true });
+        folders.delete(root);
       })();
       return stopping;
     },

@@ -24,6 +24,29 @@ describe('redisFailure: a failed Redis call, classified by what Redis said, not 
     expect(redisFailure(new ReplyError('BUSY Redis is busy running a script')).retriable).toBe(true);
   });
 
+  it('retries through a failover: a demoted primary, a cluster moving a slot', () => {
+    expect(redisFailure(new ReplyError("READONLY You can't write against a read only replica.")).retriable).toBe(true);
+    expect(redisFailure(new ReplyError('CLUSTERDOWN The cluster is down')).retriable).toBe(true);
+    expect(redisFailure(new ReplyError('TRYAGAIN Multiple keys request during rehashing of slot')).retriable).toBe(
+      true,
+    );
+  });
+
+  it('waits at maxmemory (a refusal someone must lift), saying so in words', () => {
+    const full = redisFailure(new ReplyError("OOM command not allowed when used memory > 'maxmemory'."));
+    expect(full.code).toBe(ErrorCode.STATE_REFUSED);
+    expect(full.retriable).toBe(true);
+    expect(full.message).toMatch(/over its maxmemory/);
+  });
+
+  it('names a Redis too old for the scripts in one sentence', () => {
+    const old = redisFailure(
+      new ReplyError("ERR Error compiling script (new function): user_script:1: unexpected symbol near '#'"),
+    );
+    expect(old.code).toBe(ErrorCode.REDIS_REFUSED);
+    expect(old.message).toMatch(/older than 7\.0/);
+  });
+
   it('does not retry Redis refusing the command itself', () => {
     const refused = redisFailure(new ReplyError('WRONGTYPE Operation against a key holding the wrong kind of value'));
     expect(refused.code).toBe(ErrorCode.REDIS_REFUSED);
