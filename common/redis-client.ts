@@ -94,6 +94,8 @@ export async function connectRedis<T extends RedisClient>(redis: T, config: Conf
     reason = error;
   };
   redis.on('error', remember);
+  // A cluster reports what its nodes refused (a login, a certificate) as 'node error'.
+  redis.on('node error', remember);
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -116,6 +118,7 @@ export async function connectRedis<T extends RedisClient>(redis: T, config: Conf
   } finally {
     clearTimeout(timer);
     redis.off('error', remember);
+    redis.off('node error', remember);
   }
 }
 
@@ -126,7 +129,8 @@ export function redisUnreachable(config: Config, cause: unknown): FlowwatchError
 }
 
 /** Redis error replies that a restarting or failing-over server gives for a while (the reply's first word is its code). */
-const TRANSIENT_REPLIES = /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN|READONLY|MOVED|ASK)\b/;
+const TRANSIENT_REPLIES =
+  /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN|READONLY|MOVED|ASK|UNBLOCKED|NOREPLICAS)\b|^ERR WAIT cannot be used with replica/;
 
 /**
  * A failed Redis command as the error the retry loops decide on: a lost connection or a transient
@@ -140,6 +144,13 @@ export function redisFailure(error: unknown): FlowwatchError {
     return new FlowwatchError(
       ErrorCode.REDIS_REFUSED,
       "this Redis is older than 7.0, and flowwatch's scripts need 7.0 or newer (they declare their flags in a first line that older versions cannot read)",
+      { cause: error },
+    );
+  }
+  if (error instanceof ReplyError && /^MISCONF\b/.test(message)) {
+    return new FlowwatchError(
+      ErrorCode.STATE_REFUSED,
+      'Redis cannot persist its data and refuses writes (MISCONF); nothing was changed (fix its disk or persistence, and flowwatch goes on)',
       { cause: error },
     );
   }

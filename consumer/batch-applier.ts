@@ -106,14 +106,24 @@ export class BatchApplier {
 
     const reply = decideAfterReply(result, next, epoch);
     switch (reply.action) {
-      case 'advance':
+      case 'advance': {
         this.expected.set(id, reply.next);
-        if (!(await this.replicated(id, control))) return;
+        const replicated = await this.replicated(id, reply.next, control);
+        if (replicated === ABANDONED) return;
+        if (replicated !== true) {
+          // The batch is gone from the state (a failover to a replica that lacked it): follow it,
+          // from the first retained offset if the partition is gone from the state altogether.
+          const to = replicated < 0 ? low : replicated;
+          this.refused(id, 'offset-mismatch', to);
+          this.expected.set(id, to);
+          return this.rewind(batch, to);
+        }
         this.applied(batch, id, from, tally, arrived);
         payload.resolveOffset(batch.lastOffset());
         await payload.heartbeat();
         await payload.commitOffsetsIfNecessary();
         return;
+      }
       case 'rewind':
         this.refused(id, 'offset-mismatch', reply.to);
         parts.log.info(
@@ -141,23 +151,33 @@ export class BatchApplier {
 
   /**
    * With --redis-wait-replicas N: waits until N replicas hold the batch, so that the offset committed
-   * to Kafka is never ahead of what a promoted replica would hold. False: abandoned (stopping, or the
-   * partition was taken away); the batch is applied but not committed, which a redelivery skips.
+   * to Kafka never runs ahead of what they hold. True once they do (or with N = 0); the stored next
+   * offset when the state no longer holds the batch; ABANDONED when stopping or the partition was
+   * taken away (the batch is applied but not committed, which a redelivery skips).
    */
-  private async replicated(id: PartitionId, control: RetryControl): Promise<boolean> {
+  private async replicated(
+    id: PartitionId,
+    next: number,
+    control: RetryControl,
+  ): Promise<true | number | typeof ABANDONED> {
     const { waitReplicas, waitTimeoutMs, state, log } = this.parts;
     if (waitReplicas === 0) return true;
     for (let tries = 1; ; tries++) {
-      const held = await retryRedis(() => state.replicated(waitReplicas, waitTimeoutMs), control, log);
-      if (held === ABANDONED) return false;
-      if (held >= waitReplicas) return true;
-      this.parts.events.emit(ConsumerEvents.REPLICAS_BEHIND, { partition: id, replicas: held, wanted: waitReplicas });
+      const found = await retryRedis(() => state.replicated(id, next, waitReplicas, waitTimeoutMs), control, log);
+      if (found === ABANDONED) return ABANDONED;
+      if ('stored' in found) return found.stored;
+      if (found.replicas >= waitReplicas) return true;
+      this.parts.events.emit(ConsumerEvents.REPLICAS_BEHIND, {
+        partition: id,
+        replicas: found.replicas,
+        wanted: waitReplicas,
+      });
       if (tries === 1 || tries % 10 === 0)
         log.warn(
-          { partition: id, replicas: held, wanted: waitReplicas, tries },
+          { partition: id, replicas: found.replicas, wanted: waitReplicas, tries },
           'fewer replicas than asked hold the batch; its Kafka commit waits for them',
         );
-      if (!control.keepGoing()) return false;
+      if (!control.keepGoing()) return ABANDONED;
       await control.between?.();
     }
   }

@@ -52,7 +52,9 @@ export function tallyFlows(messages: readonly TallyMessage[], from: number): Bat
     const result = readFlowValue(message.value);
     if (result.kind === 'flow') {
       tally.flows++;
-      const time = Number(result.fields[Field.Time]);
+      // Digits only is a valid Time, however many: beyond a double's range (309 digits) it is
+      // counted at the largest one, so that its hour is a number Redis can hold.
+      const time = Math.min(Number(result.fields[Field.Time]), Number.MAX_VALUE);
       if (time > tally.maxTime) tally.maxTime = time;
       if (isWebRequest(result.fields)) {
         tally.webRequests++;

@@ -2,7 +2,7 @@
 // hands each partition batch to the applier; its lifecycle (start, stop, failure) is written here once.
 // Redis, not Kafka, holds the truth of how far the state has got; Kafka's group offsets mirror it.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { deadLetterTopic, type Logger } from '../common/index.ts';
+import { deadLetterTopic, isFlowwatchError, type Logger } from '../common/index.ts';
 import { type PartitionId, type StateClient, StateWriter } from '../state/index.ts';
 import { BatchApplier } from './batch-applier.ts';
 import { type ConsumerInstrumentation, consumerInstrumentation } from './consumer-events.ts';
@@ -118,7 +118,13 @@ export class GroupMember {
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConcurrently,
-      eachBatch: (payload) => this.applier.apply(payload),
+      eachBatch: (payload) =>
+        this.applier.apply(payload).catch((error: unknown) => {
+          // Redis refusing for good (not a refusal someone can lift, not an outage): kafkajs would
+          // run the batch again and again; the member ends instead, with the reason.
+          if (isFlowwatchError(error) && !error.retriable) this.fail(error);
+          throw error;
+        }),
     });
   }
 

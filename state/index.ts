@@ -2,7 +2,14 @@
 // every reader, reset, and the batch check's record. Nothing outside this folder names a key.
 export { CHECK_DIFFERENCES_KEPT, type CheckRecord, parseCheck, writeCheck } from './check-record.ts';
 export { type PartitionId, partitionId, partitionOf, TOTAL_NAMES, type TotalName } from './keys.ts';
-export { type ApplyResult, applyBatchResult, claimResult, deleteResult, ScriptCode } from './script-replies.ts';
+export {
+  type ApplyResult,
+  applyBatchResult,
+  claimResult,
+  confirmResult,
+  deleteResult,
+  ScriptCode,
+} from './script-replies.ts';
 export type { StateClient } from './state-client.ts';
 export { isCaughtUp, type PartitionProgress, stateProgress } from './state-progress.ts';
 export { hoursInOrder, type RankedDevice, StateReader, type StateTotals } from './state-reader.ts';

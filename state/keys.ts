@@ -13,7 +13,7 @@ export const stateKeys = {
   /** Counter handing out fencing epochs, one per group join. */
   epoch: (prefix: string) => `${prefix}:epoch`,
   /** Sorted set per event-time hour H = floor(Time / 3600): member = DstDevice, score = web requests. */
-  hour: (prefix: string, hour: number) => `${hourKeyBase(prefix)}${hour}`,
+  hour: (prefix: string, hour: number) => `${hourKeyBase(prefix)}${integerText(hour)}`,
   /** Sorted set: member = hour number H, score = web requests counted in that hour. */
   hours: (prefix: string) => `${prefix}:hours`,
   /** Sorted set: member = DstDevice, score = web requests that arrived after their hour was final. */
@@ -29,6 +29,14 @@ export const stateKeys = {
 /** The fields of the totals hash, in the order the apply script receives their increments. */
 export const TOTAL_NAMES = ['flows', 'webRequests', 'invalidLines', 'undecodable'] as const;
 export type TotalName = (typeof TOTAL_NAMES)[number];
+
+/**
+ * An integer in plain digits, as Redis and the scripts read one: `String` writes 1e21 as "1e+21" and
+ * rounds the digits of integers beyond 2^53, which a valid flow's Time (any digits) can reach.
+ */
+export function integerText(value: number): string {
+  return Number.isSafeInteger(value) ? String(value) : BigInt(Math.trunc(value)).toString();
+}
 
 /** What every per-hour key starts with; the hour number follows (the scripts build hour keys from it). */
 export function hourKeyBase(prefix: string): string {

@@ -78,3 +78,17 @@ export function deleteResult(reply: unknown): number | undefined {
   if (code !== ScriptCode.applied || value < 0) throw unknownReply(script, reply);
   return value;
 }
+
+/** What confirm-offset.lua found: the state holds `next`, or another offset (-1: none). */
+export type ConfirmResult =
+  | { readonly status: 'held'; readonly next: number }
+  | { readonly status: 'elsewhere'; readonly stored: number };
+
+export function confirmResult(reply: unknown): ConfirmResult {
+  const script = 'confirm-offset.lua';
+  const [code, raw] = codeAndValue(script, reply);
+  const value = integer(script, reply, raw);
+  if (code === ScriptCode.applied) return { status: 'held', next: value };
+  if (code === ScriptCode.offsetMismatch) return { status: 'elsewhere', stored: value };
+  throw unknownReply(script, reply);
+}

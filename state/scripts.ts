@@ -3,11 +3,13 @@
 // Cluster can check they share one slot; the scripts start with a shebang (Redis 7) that declares
 // their flags.
 import { readFileSync } from 'node:fs';
+import type { ChainableCommander } from 'ioredis';
 import type { StateClient } from './state-client.ts';
 
 const FILES = {
   applyBatch: 'apply-batch.lua',
   claimPartitions: 'claim-partitions.lua',
+  confirmOffset: 'confirm-offset.lua',
   deleteState: 'delete-state.lua',
 } as const;
 
@@ -39,4 +41,16 @@ export function scriptsOf(client: StateClient): StateScripts {
     defined.set(client, scripts);
   }
   return scripts;
+}
+
+/** Queues a script on a pipeline of a client whose scripts are defined (see scriptsOf). */
+export function queueScript(
+  pipeline: ChainableCommander,
+  name: ScriptName,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): ChainableCommander {
+  const command = (pipeline as unknown as Record<string, DefinedCommand>)[name] as DefinedCommand;
+  command.call(pipeline, keys.length, ...keys, ...args);
+  return pipeline;
 }

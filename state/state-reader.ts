@@ -22,7 +22,7 @@ function pairs(flat: readonly string[]): [string, number][] {
 export function hoursInOrder(members: readonly string[]): number[] {
   return members
     .map(Number)
-    .filter((hour) => Number.isSafeInteger(hour))
+    .filter((hour) => Number.isInteger(hour))
     .sort((a, b) => a - b);
 }
 

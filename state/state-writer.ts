@@ -1,9 +1,9 @@
 // Writes the counting state: counts, totals, applied offsets and fencing epochs, changed only through
 // the Lua scripts in lua/, one round trip per partition batch. Used by the consumer alone.
-import { redisFailure } from '../common/index.ts';
-import { type PartitionId, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
-import { type ApplyResult, applyBatchResult, claimResult } from './script-replies.ts';
-import { type StateScripts, scriptsOf } from './scripts.ts';
+import { ErrorCode, FlowwatchError, redisFailure } from '../common/index.ts';
+import { integerText, type PartitionId, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
+import { type ApplyResult, applyBatchResult, claimResult, confirmResult } from './script-replies.ts';
+import { queueScript, type StateScripts, scriptsOf } from './scripts.ts';
 import type { StateClient } from './state-client.ts';
 
 /** What one partition batch adds to the state. */
@@ -33,12 +33,34 @@ export interface ApplyRequest {
 /** Default allowed lateness: how far behind the slowest partition's event time an hour stays open. */
 export const DEFAULT_LATENESS_SECONDS = 300;
 
-/** Runs one Redis call, turning its failure into an error with a code the retry loop can decide on. */
-async function call<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * How long one call may take before it counts as failed: a client that is reconnecting (a cluster
+ * moving a slot, sentinels naming a new primary) queues commands without a bound, and the member
+ * must get back to its group's heartbeats meanwhile.
+ */
+const CALL_BOUND_MS = 10_000;
+
+/**
+ * Runs one Redis call, turning its failure, or its silence past `boundMs`, into an error with a
+ * code the retry loop can decide on. A call given up on may still reach Redis later; the offsets
+ * and epochs the scripts check make that harmless.
+ */
+async function call<T>(work: () => Promise<T>, boundMs = CALL_BOUND_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new FlowwatchError(ErrorCode.REDIS_UNREACHABLE, `Redis did not answer within ${boundMs} ms`)),
+      boundMs,
+    );
+  });
+  const attempt = work();
+  attempt.catch(() => {});
   try {
-    return await work();
+    return await Promise.race([attempt, bound]);
   } catch (error) {
     throw redisFailure(error);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -92,7 +114,7 @@ export class StateWriter {
       request.from,
       request.next,
       request.startIfUnknown,
-      increments.maxTime,
+      integerText(increments.maxTime),
       request.partitions,
       this.latenessSeconds,
       TOTAL_NAMES.length,
@@ -103,24 +125,39 @@ export class StateWriter {
     // Each hour's set is a declared key: the script touches no key it was not given.
     for (const [hour, devices] of increments.hours) {
       keys.push(stateKeys.hour(prefix, hour));
-      args.push(hour, devices.size);
+      args.push(integerText(hour), devices.size);
       for (const [device, count] of devices) args.push(device, count);
     }
     return call(async () => applyBatchResult(await this.scripts.applyBatch(keys, args)));
   }
 
   /**
-   * Waits until `replicas` replicas hold every write made so far on the state's primary (Redis WAIT),
-   * for at most `timeoutMs`; resolves to how many do. Sent with a read of a state key, so that on a
-   * Redis Cluster it reaches the primary of the state's slot.
+   * Confirms the state holds a partition's batch (its stored next offset is `next`), then waits until
+   * `replicas` replicas hold it (Redis WAIT, at most `timeoutMs`): resolves to how many do, or to
+   * where the state is when it no longer holds the batch (a failover to a replica that lacked it).
+   * Both go in one pipeline on one connection, which WAIT needs, and on a Redis Cluster to the
+   * primary of the state's slot.
    */
-  replicated(replicas: number, timeoutMs: number): Promise<number> {
+  replicated(
+    partition: PartitionId,
+    next: number,
+    replicas: number,
+    timeoutMs: number,
+  ): Promise<{ readonly replicas: number } | { readonly stored: number }> {
     return call(async () => {
-      const replies =
-        (await this.redis.pipeline().exists(stateKeys.offsets(this.prefix)).wait(replicas, timeoutMs).exec()) ?? [];
-      const [error, acknowledged] = replies[1] ?? [new Error('no reply to WAIT'), 0];
-      if (error) throw error;
-      return Number(acknowledged);
-    });
+      const pipeline = queueScript(
+        this.redis.pipeline(),
+        'confirmOffset',
+        [stateKeys.offsets(this.prefix)],
+        [partition, next],
+      ).wait(replicas, timeoutMs);
+      const [confirmed, waited] = (await pipeline.exec()) ?? [];
+      if (confirmed === undefined || waited === undefined) throw new Error('no reply to the confirmation and WAIT');
+      if (confirmed[0]) throw confirmed[0];
+      const found = confirmResult(confirmed[1]);
+      if (found.status === 'elsewhere') return { stored: found.stored };
+      if (waited[0]) throw waited[0];
+      return { replicas: Number(waited[1]) };
+    }, CALL_BOUND_MS + timeoutMs);
   }
 }

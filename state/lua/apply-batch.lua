@@ -51,8 +51,22 @@ local function shown(value)
   return string.format('%q', value)
 end
 
+-- Any integer in digits (event times, hours: Lua compares them as numbers, Redis never adds them).
 local function is_integer(value)
   return type(value) == 'string' and string.match(value, '^%-?%d+$') ~= nil
+end
+
+-- An integer as HINCRBY reads one, small enough that adding an increment cannot overflow 64 bits:
+-- no leading zero, no '-0', at most 18 digits.
+local function is_counter(value)
+  return type(value) == 'string' and #value <= 19
+    and (value == '0' or string.match(value, '^%-?[1-9]%d*$') ~= nil)
+    and #string.gsub(value, '^%-', '') <= 18
+end
+
+-- An increment: a count from 0 to below 10^15, written as HINCRBY and ZINCRBY read it.
+local function is_increment(value)
+  return type(value) == 'string' and #value <= 15 and (value == '0' or string.match(value, '^[1-9]%d*$') ~= nil)
 end
 
 local function is_number(value)
@@ -70,7 +84,8 @@ for i = 1, #KEYS do
 end
 
 for i = 2, 8 do
-  if not is_integer(ARGV[i]) then
+  local valid = i == 6 and is_integer(ARGV[i]) or is_counter(ARGV[i])
+  if not valid then
     return refuse('argument ' .. i .. ' is not an integer')
   end
 end
@@ -80,7 +95,7 @@ local field = ARGV[1]
 local at = 9
 local function take_count(what)
   local n = ARGV[at]
-  if not is_integer(n) or tonumber(n) < 0 then
+  if not is_increment(n) then
     return nil, refuse('the count of ' .. what .. ' (argument ' .. at .. ') is not a count')
   end
   at = at + 1
@@ -91,7 +106,7 @@ local function take_pairs(what, n)
   local from = at
   for i = 0, n - 1 do
     local increment = ARGV[at + 2 * i + 1]
-    if ARGV[at + 2 * i] == nil or not is_integer(increment) then
+    if ARGV[at + 2 * i] == nil or not is_increment(increment) then
       return nil, refuse('pair ' .. (i + 1) .. ' of ' .. what .. ' has no integer increment')
     end
   end
@@ -129,7 +144,7 @@ end
 -- Stored values the script computes with or adds to.
 for i = totals_at, totals_at + 2 * totals_count - 1, 2 do
   local value = redis.call('HGET', KEYS[2], ARGV[i])
-  if value and not is_integer(value) then
+  if value and not is_counter(value) then
     return refuse(KEYS[2] .. ' field ' .. ARGV[i] .. ' holds ' .. shown(value) .. ', not an integer')
   end
 end
@@ -149,7 +164,7 @@ end
 
 -- Fencing and the offset: a batch that is not this writer's, or not the next one, changes nothing.
 local owner = redis.call('HGET', KEYS[4], field)
-if owner and not is_integer(owner) then
+if owner and not is_counter(owner) then
   return refuse(KEYS[4] .. ' field ' .. field .. ' holds ' .. shown(owner) .. ', not an epoch')
 end
 if owner and tonumber(owner) ~= tonumber(ARGV[2]) then
@@ -157,7 +172,7 @@ if owner and tonumber(owner) ~= tonumber(ARGV[2]) then
 end
 
 local stored = redis.call('HGET', KEYS[3], field) or ARGV[5]
-if not is_integer(stored) then
+if not is_counter(stored) then
   return refuse(KEYS[3] .. ' field ' .. field .. ' holds ' .. shown(stored) .. ', not an offset')
 end
 if tonumber(stored) ~= tonumber(ARGV[3]) then

@@ -79,6 +79,17 @@ describe('a state script meeting what it cannot take', () => {
     ['a total holds text', (c, p) => c.hset(`${p}:totals`, 'webRequests', 'many'), /totals.*webRequests.*integer/],
     ['the watermark holds text', (c, p) => c.set(`${p}:watermark`, 'soon'), /watermark.*number/],
     ["a partition's event time holds text", (c, p) => c.hset(`${p}:event-times`, 't/0', 'late'), /event-times.*number/],
+    // Integers as Lua reads them, but not as HINCRBY does: refused before the first write.
+    [
+      'a total has a leading zero',
+      (c, p) => c.hset(`${p}:totals`, 'webRequests', '007'),
+      /totals.*webRequests.*integer/,
+    ],
+    [
+      'a total would overflow',
+      (c, p) => c.hset(`${p}:totals`, 'flows', '9223372036854775807'),
+      /totals.*flows.*integer/,
+    ],
   ];
 
   for (const [what, plant, reason] of plantings) {
@@ -94,6 +105,35 @@ describe('a state script meeting what it cannot take', () => {
       expect(await snapshot(ownClient, names.prefix)).toEqual(before);
     });
   }
+
+  it('writes no owner for a partition nobody claimed when it refuses the batch', async () => {
+    const names = runs.named('unclaimed');
+    const writer = new StateWriter(ownClient, names.prefix);
+    await ownClient.set(`${names.prefix}:hours`, 'x');
+    const before = await snapshot(ownClient, names.prefix);
+    // Epoch 1 on a partition with no owner: the script would claim it, as after a lost state.
+    await expect(writer.apply(batchOf(partitionId('t', 1), 1, 0))).rejects.toThrow(/hours.*string/);
+    expect(await snapshot(ownClient, names.prefix)).toEqual(before);
+  });
+
+  it('counts a flow whose Time is beyond 2^53 (digits only is valid), in its hour', async () => {
+    const names = runs.named('bigtime');
+    const writer = new StateWriter(ownClient, names.prefix);
+    const partition = partitionId('t', 0);
+    const epoch = await writer.claim([partition], 0);
+    const time = 1e21;
+    const hour = Math.floor(time / 3600);
+    const request = batchOf(partition, epoch, 0);
+    const increments = {
+      ...request.increments,
+      maxTime: time,
+      hours: new Map([[hour, new Map([['Comp123', 2]])]]),
+    };
+    expect(await writer.apply({ ...request, increments })).toEqual({ status: 'applied', next: 2 });
+    const reader = new StateReader(ownClient, names.prefix);
+    expect(await reader.hours()).toEqual([hour]);
+    expect(await reader.hourScores(hour)).toEqual(new Map([['Comp123', 2]]));
+  });
 
   it('refuses the batch whole at maxmemory with noeviction, and applies it once memory is allowed', async () => {
     const names = runs.named('oom');

@@ -27,6 +27,10 @@ describe('redisFailure: a failed Redis call, classified by what Redis said, not 
   it('retries through a failover: a demoted primary, a cluster moving a slot', () => {
     expect(redisFailure(new ReplyError("READONLY You can't write against a read only replica.")).retriable).toBe(true);
     expect(redisFailure(new ReplyError('CLUSTERDOWN The cluster is down')).retriable).toBe(true);
+    expect(redisFailure(new ReplyError('UNBLOCKED force unblocking WAIT')).retriable).toBe(true);
+    expect(redisFailure(new ReplyError('NOREPLICAS Not enough good replicas to write.')).retriable).toBe(true);
+    expect(redisFailure(new ReplyError('ERR WAIT cannot be used with replica instances.')).retriable).toBe(true);
+    expect(redisFailure(new ReplyError('MISCONF Errors writing to the AOF file')).code).toBe(ErrorCode.STATE_REFUSED);
     expect(redisFailure(new ReplyError('TRYAGAIN Multiple keys request during rehashing of slot')).retriable).toBe(
       true,
     );

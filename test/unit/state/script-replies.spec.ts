@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, isFlowwatchError } from '../../../common/index.ts';
-import { applyBatchResult, claimResult, deleteResult, ScriptCode } from '../../../state/index.ts';
+import { applyBatchResult, claimResult, confirmResult, deleteResult, ScriptCode } from '../../../state/index.ts';
 
 const unknownReply = (reply: unknown) => {
   try {
@@ -53,5 +53,11 @@ describe('a refusal: the state cannot take the change, nothing changed', () => {
     expect(claimResult([ScriptCode.applied, 7])).toBe(7);
     expect(deleteResult([ScriptCode.applied, 12])).toBe(12);
     expect(deleteResult([0, 3])).toBeUndefined();
+  });
+
+  it('reads a confirmation: the state holds the batch, or is elsewhere (none stored: -1)', () => {
+    expect(confirmResult([ScriptCode.applied, '40'])).toEqual({ status: 'held', next: 40 });
+    expect(confirmResult([ScriptCode.offsetMismatch, '12'])).toEqual({ status: 'elsewhere', stored: 12 });
+    expect(confirmResult([ScriptCode.offsetMismatch, '-1'])).toEqual({ status: 'elsewhere', stored: -1 });
   });
 });
