@@ -45,6 +45,7 @@ export {
 export {
   DEFAULT_PARTITIONS,
   ensureTopics,
+  ensureTopicsPatiently,
   partitionEnds,
   type TopicPartitions,
 } from './topics.ts';

@@ -3,7 +3,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs, { type Admin } from 'kafkajs';
 import { deadLetterTopic } from './config.ts';
-import { ErrorCode, FlowwatchError } from './errors.ts';
+import { ErrorCode, FlowwatchError, isFlowwatchError } from './errors.ts';
+import type { Logger } from './logger.ts';
 
 export const DEFAULT_PARTITIONS = 4;
 
@@ -11,6 +12,9 @@ const DEFAULT_REPLICATION_ROUNDS = 4;
 const DEFAULT_REPLICATION_PAUSE_MS = 500;
 const METADATA_PATIENCE_MS = 30_000;
 const METADATA_RETRY_MS = 200;
+/** How long a command's set-up waits for brokers that fail it (a broker just died), and how often it tries. */
+const SETUP_PATIENCE_MS = 60_000;
+const SETUP_RETRY_MS = 1000;
 
 export interface TopicLayout {
   /** Partitions of a topic created here. */
@@ -153,4 +157,38 @@ export async function partitionEnds(admin: Admin, topics: readonly string[]): Pr
     }
   }
   return ends;
+}
+
+/**
+ * ensureTopics, tried again for up to a minute while brokers fail it. A command started right after
+ * a broker died (a producer run again after a crash during a failover, a member started then) finds
+ * that broker still listed until the controller notices, seconds later, and kafkajs' admin fails a
+ * request with "connection refused" instead of asking another broker. The set-up is idempotent.
+ */
+export async function ensureTopicsPatiently(
+  admin: Admin,
+  topic: string,
+  layout: TopicLayout,
+  log: Logger,
+): Promise<TopicPartitions> {
+  const deadline = Date.now() + SETUP_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await ensureTopics(admin, topic, layout);
+    } catch (error) {
+      if (isFlowwatchError(error) || !worthRetrying(error) || Date.now() > deadline) throw error;
+      log.info({ err: error }, 'a broker does not answer: trying the others again');
+    }
+    await sleep(SETUP_RETRY_MS);
+  }
+}
+
+/**
+ * A kafkajs error that trying again may cure: retriable itself, or retries run out (a quick admin
+ * tries twice) on a cause that was, such as the refused connection to a broker that just died.
+ */
+export function worthRetrying(error: unknown): boolean {
+  const { retriable, cause } = error as { retriable?: boolean; cause?: { retriable?: boolean } };
+  if (retriable === true) return true;
+  return (error as Error).name === 'KafkaJSNumberOfRetriesExceeded' && cause?.retriable === true;
 }

@@ -7,7 +7,7 @@ import {
   createKafka,
   createRedis,
   deadLetterTopic,
-  ensureTopics,
+  ensureTopicsPatiently,
   type Logger,
   MetricsServer,
   type MetricsServerOptions,
@@ -47,7 +47,7 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
   const redis = await connectRedis(createRedis(config, { maxRetriesPerRequest: 1 }), config);
   const admin = await connectAdmin(createKafka(config, log, 'flowwatch-consumer-setup', 'quick'), config);
   // A member may start before any producer: the topics it reads must exist to subscribe.
-  await ensureTopics(admin, config.topic, { replicationFactor: config.replicationFactor });
+  await ensureTopicsPatiently(admin, config.topic, { replicationFactor: config.replicationFactor }, log);
   const state = new StateReader(redis, config.keyPrefix);
   const member = new GroupMember(
     kafka,

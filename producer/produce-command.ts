@@ -1,7 +1,6 @@
 // `flowwatch produce`: opens the input, makes sure the topics exist, finds what of this source the
 // topics hold already, streams the rest, prints the summary.
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import {
   type Config,
   connectAdmin,
@@ -9,7 +8,7 @@ import {
   DEFAULT_PARTITIONS,
   deadLetterTopic,
   ErrorCode,
-  ensureTopics,
+  ensureTopicsPatiently,
   FlowwatchError,
   formatSourceId,
   isFlowwatchError,
@@ -48,9 +47,6 @@ export interface ProduceCommandOptions {
 }
 
 export const DEFAULT_BATCH_SIZE = 8000;
-/** How long the set-up may keep meeting a broker that died moments ago. */
-const SETUP_PATIENCE_MS = 60_000;
-const SETUP_RETRY_MS = 1000;
 const DISCONNECT_TIMEOUT_MS = 3000;
 
 /** Runs a produce; resolves to the summary (`complete` false when a signal stopped it). */
@@ -61,7 +57,12 @@ export async function runProduce(config: Config, log: Logger, options: ProduceCo
   let partitions: TopicPartitions;
   const admin = await connectAdmin(createKafka(config, log, 'flowwatch-producer-setup', 'quick'), config);
   try {
-    partitions = await topicsReady(admin, config, options.partitions ?? DEFAULT_PARTITIONS, log);
+    partitions = await ensureTopicsPatiently(
+      admin,
+      config.topic,
+      { partitions: options.partitions ?? DEFAULT_PARTITIONS, replicationFactor: config.replicationFactor },
+      log,
+    );
   } finally {
     await admin.disconnect();
   }
@@ -144,26 +145,6 @@ export async function runProduce(config: Config, log: Logger, options: ProduceCo
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else process.stdout.write(`${formatSummary(summary)}\n`);
   return summary;
-}
-
-/**
- * Makes sure the topics exist. A producer run again right after a broker died (as after a crash
- * during a failover) finds that broker still listed until the controller notices, seconds later;
- * kafkajs' admin then fails a request at random with "connection refused" instead of asking another
- * broker. The set-up is idempotent, so it is tried again while that lasts.
- */
-async function topicsReady(admin: Admin, config: Config, partitions: number, log: Logger): Promise<TopicPartitions> {
-  const deadline = Date.now() + SETUP_PATIENCE_MS;
-  for (;;) {
-    try {
-      return await ensureTopics(admin, config.topic, { partitions, replicationFactor: config.replicationFactor });
-    } catch (error) {
-      if (isFlowwatchError(error) || (error as { retriable?: boolean }).retriable !== true) throw error;
-      if (Date.now() > deadline) throw error;
-      log.info({ err: error }, 'a broker does not answer: trying the others again');
-    }
-    await sleep(SETUP_RETRY_MS);
-  }
 }
 
 /** What the flow topic and its dead-letter topic hold of the source: its last message per partition. */

@@ -206,8 +206,15 @@ describe('on a three-node cluster', () => {
           async () => `a minute, the topic still short of 60% (${await partitionsNow([names.topic])})`,
         );
         producer.child.kill('SIGKILL');
-        expect((await producer.done).signal).toBe('SIGKILL');
-        kills.push(`producer after ${reached}, at ${await writtenSoFar(names.topic)}`);
+        const second = await producer.done;
+        // The kill may come after the end (the topic's count can lag while leadership moves): then
+        // the run finished the file, exit 0, and run 3 must find nothing left to publish.
+        if (second.signal !== 'SIGKILL') expect(second.code, second.stderr.slice(-2000)).toBe(0);
+        kills.push(
+          second.signal === 'SIGKILL'
+            ? `producer after ${reached}, at ${await writtenSoFar(names.topic)}`
+            : `producer finished by itself before ${reached}`,
+        );
         await back;
 
         // Run 3 to the end.
