@@ -1,0 +1,47 @@
+import type { Admin } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { RetainedOffsets } from '../../../consumer/retained-offsets.ts';
+
+type Offsets = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+const offsets = (low: string): Offsets => [{ partition: 0, offset: '90', high: '90', low }];
+
+/** An admin whose answers are given in order: an Error is thrown, anything else returned. */
+function adminAnswering(...answers: (Offsets | Error)[]) {
+  let asked = 0;
+  return {
+    asked: () => asked,
+    fetchTopicOffsets: async () => {
+      const answer = answers[Math.min(asked++, answers.length - 1)] as Offsets | Error;
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+  };
+}
+
+describe('RetainedOffsets', () => {
+  it('asks again while the brokers fail the request, then answers', async () => {
+    const admin = adminAnswering(
+      new TypeError("Cannot destructure property 'partitions'"),
+      new Error('x'),
+      offsets('7'),
+    );
+    expect(await new RetainedOffsets(admin, [0, 0, 0]).first('t', 0)).toBe(7);
+    expect(admin.asked()).toBe(3);
+  });
+
+  it('gives up after its pauses when nothing is known yet', async () => {
+    const admin = adminAnswering(new Error('no leader'));
+    await expect(new RetainedOffsets(admin, [0, 0]).first('t', 0)).rejects.toThrow('no leader');
+    expect(admin.asked()).toBe(3);
+  });
+
+  it('keeps the offset known before when a refresh keeps failing, and caches without refresh', async () => {
+    const admin = adminAnswering(offsets('5'), new Error('no leader'));
+    const retained = new RetainedOffsets(admin, [0]);
+    expect(await retained.first('t', 0)).toBe(5);
+    expect(await retained.first('t', 0)).toBe(5);
+    expect(admin.asked()).toBe(1);
+    expect(await retained.first('t', 0, true)).toBe(5);
+    expect(admin.asked()).toBe(3);
+  });
+});
