@@ -2,13 +2,14 @@
 // append-only), on free ports whose cluster bus ports (port + 10000) are free too, in a temp folder
 // that `stop` removes. A node can be killed and started again on its data and nodes.conf; the
 // cluster then moves its slots to its replica, and takes it back as a replica.
+
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
+import { askRedis as ask } from './redis-server.ts';
 import { waitFor } from './wait-for.ts';
 
 const run = promisify(execFile);
@@ -293,26 +294,6 @@ function fields(reply: unknown): Record<string, string> {
     if (colon > 0) result[line.slice(0, colon)] = line.slice(colon + 1);
   }
   return result;
-}
-
-/** Runs `use` with a short-lived client of the node on `port` that fails at once rather than retries. */
-async function ask<T>(port: number, use: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis({
-    host: '127.0.0.1',
-    port,
-    lazyConnect: true,
-    connectTimeout: 2000,
-    commandTimeout: 2000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return await use(redis);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /**

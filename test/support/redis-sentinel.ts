@@ -9,13 +9,14 @@
 // replica whose primary address differs from the one it knows (+fix-slave-config, failover-timeout
 // after it first sees the replica), which would take the replica past the proxy. The replica goes by
 // its own address everywhere.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { HeldProxy } from './held-proxy.ts';
+import { askRedis as ask } from './redis-server.ts';
 import { waitFor } from './wait-for.ts';
 
 /** flowwatch's default REDIS_SENTINEL_NAME. */
@@ -313,26 +314,6 @@ async function reportedPrimary(port: number): Promise<number> {
     | null;
   if (answer === null) throw new Error(`the sentinel on port ${port} knows no ${SENTINEL_NAME}`);
   return Number(answer[1]);
-}
-
-/** Runs `use` with a short-lived client of the server on `port` that fails at once rather than retries. */
-async function ask<T>(port: number, use: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis({
-    host: '127.0.0.1',
-    port,
-    lazyConnect: true,
-    connectTimeout: 2000,
-    commandTimeout: 2000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return await use(redis);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** A Sentinel reply of alternating names and values, as an object. */
