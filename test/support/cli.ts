@@ -1,6 +1,7 @@
 // Runs the real `flowwatch` command as a child process, the way a user does, with its
 // instrumentation events collected (over their own pipe, apart from its output and logs).
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type InstrumentationEvent, spawnFlowwatch } from '../../common/index.ts';
 
@@ -19,6 +20,8 @@ export interface RunningCli {
   /** Every event it has emitted so far, in order. */
   readonly events: readonly InstrumentationEvent[];
   output(): { stdout: string; stderr: string };
+  /** When the test last read something of its output or events (ms since the epoch). */
+  lastHeardAt(): number;
   /** The events of one type it has emitted so far. */
   eventsOf(type: string): InstrumentationEvent[];
 }
@@ -31,18 +34,24 @@ process.on('exit', () => {
 
 export function spawnCli(args: readonly string[], env: Record<string, string>, stdin?: Buffer): RunningCli {
   const events: InstrumentationEvent[] = [];
+  let heard = Date.now();
   const child = spawnFlowwatch(args, {
     cwd: ROOT,
     env: { LOG_LEVEL: 'info', ...env },
     stdin: true,
-    onEvent: (event) => events.push(event),
+    onEvent: (event) => {
+      heard = Date.now();
+      events.push(event);
+    },
   });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
+    heard = Date.now();
     stdout += chunk.toString();
   });
   child.stderr?.on('data', (chunk: Buffer) => {
+    heard = Date.now();
     stderr += chunk.toString();
   });
   // A child killed before it has read all of its input closes the pipe: not an error of the test.
@@ -61,6 +70,7 @@ export function spawnCli(args: readonly string[], env: Record<string, string>, s
     done,
     events,
     output: () => ({ stdout, stderr }),
+    lastHeardAt: () => heard,
     eventsOf: (type) => events.filter((event) => event.type === type),
   };
 }
@@ -69,10 +79,47 @@ export function runCli(args: readonly string[], env: Record<string, string>, std
   return spawnCli(args, env, stdin).done;
 }
 
-/** Says what the processes said when a step fails: a stall and a crash look alike from outside. */
+/**
+ * Says what the processes said when a step fails: a stall and a crash look alike from outside. For
+ * one still running, also what its threads wait for in the kernel (a process blocked writing to a
+ * full pipe and one waiting on a silent broker look alike from its output).
+ */
 export function explain(processes: readonly RunningCli[]) {
   return (error: Error): never => {
-    const tails = processes.map((p) => p.output().stderr.slice(-2000)).join('\n---\n');
+    const tails = processes
+      .map((p) => {
+        const quiet = `${((Date.now() - p.lastHeardAt()) / 1000).toFixed(1)} s since its last output`;
+        const state = p.child.exitCode === null && p.child.pid !== undefined ? kernelState(p.child.pid) : 'exited';
+        return `[pid ${p.child.pid}: ${state}; ${quiet}]\n${p.output().stderr.slice(-2000)}`;
+      })
+      .join('\n---\n');
     throw new Error(`${error.message}\n${tails}`);
   };
+}
+
+/** Each thread's name, state and the kernel function it sleeps in, e.g. `node S ep_poll` (Linux only). */
+function kernelState(pid: number): string {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8').trim();
+    } catch {
+      return '?';
+    }
+  };
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 'gone';
+  }
+  return threads
+    .map((tid) => {
+      const stat = read(`/proc/${pid}/task/${tid}/stat`);
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Fields 3, 14 and 15 of stat(5): the state, and CPU time in user and kernel mode (clock ticks).
+      const cpu = Number(fields[11]) + Number(fields[12]);
+      return `${name} ${fields[0]} ${read(`/proc/${pid}/task/${tid}/wchan`)} cpu ${cpu}`;
+    })
+    .join(', ');
 }
