@@ -7,8 +7,11 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 FROM ${NODE_IMAGE} AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
-# No install scripts: the production dependencies are pure JavaScript and need none.
+COPY patches ./patches
+# No install scripts: the production dependencies are pure JavaScript and need none. The project's
+# fix to kafkajs (patches/) is applied by name instead, as `npm ci`'s postinstall does in a checkout.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+  && npx --no-install patch-package --error-on-fail \
   && npm cache clean --force
 
 FROM ${NODE_IMAGE}
