@@ -1,7 +1,8 @@
 // The Redis state, end to end: key names, the Lua scripts and their replies, the consumer's writer,
-// every reader, reset, and the batch check's record. Nothing outside this folder names a key.
+// every reader, reset, and the batch check's record. Nothing outside this folder names a key: others
+// (a redis-cli hint, tests) take the names from `stateKeys`.
 export { CHECK_DIFFERENCES_KEPT, type CheckRecord, parseCheck, writeCheck } from './check-record.ts';
-export { type PartitionId, partitionId, partitionOf, TOTAL_NAMES, type TotalName } from './keys.ts';
+export { type PartitionId, partitionId, partitionOf, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
 export {
   type ApplyResult,
   applyBatchResult,

@@ -21,7 +21,7 @@ import { DashboardServer } from '../dashboard/index.ts';
 import { ensureInfra } from '../infra/infra-guard.ts';
 import type { Pace } from '../producer/index.ts';
 import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
-import { isCaughtUp, StateReader, stateProgress } from '../state/index.ts';
+import { isCaughtUp, StateReader, stateKeys, stateProgress } from '../state/index.ts';
 import { formatReport, verify } from '../verify/index.ts';
 import { prepareFreshRun } from './fresh-run.ts';
 import { FlowwatchProcess } from './pipeline-processes.ts';
@@ -154,7 +154,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     });
     say(formatReport(report, options.minCount));
     say(
-      `read the state yourself: ${redisCliCommand(config, `ZREVRANGE ${config.keyPrefix}:webservers 0 9 WITHSCORES`)}`,
+      `read the state yourself: ${redisCliCommand(config, `ZREVRANGE ${stateKeys.webservers(config.keyPrefix)} 0 9 WITHSCORES`)}`,
     );
     return report.identical ? 0 : 1;
   } finally {

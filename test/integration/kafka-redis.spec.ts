@@ -11,6 +11,7 @@ import {
   loadConfig,
   partitionEnds,
 } from '../../common/index.ts';
+import { resetState, stateKeys } from '../../state/index.ts';
 import { testNames } from '../support/test-names.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -21,8 +22,7 @@ const kafka = createKafka(config, log, 'flowwatch-test');
 const redis = createRedis(config);
 
 afterAll(async () => {
-  const keys = await redis.keys(`${names.prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await resetState(redis, names.prefix);
   redis.disconnect();
 });
 
@@ -68,8 +68,8 @@ describe('the local Kafka broker', () => {
 describe('Redis', () => {
   it('reads back what it was given, under the test prefix', async () => {
     await connectRedis(redis, config);
-    await redis.zincrby(`${names.prefix}:webservers`, 2, 'A');
-    await redis.zincrby(`${names.prefix}:webservers`, 1, 'A');
-    expect(await redis.zscore(`${names.prefix}:webservers`, 'A')).toBe('3');
+    await redis.zincrby(stateKeys.webservers(names.prefix), 2, 'A');
+    await redis.zincrby(stateKeys.webservers(names.prefix), 1, 'A');
+    expect(await redis.zscore(stateKeys.webservers(names.prefix), 'A')).toBe('3');
   });
 });

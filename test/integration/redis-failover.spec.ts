@@ -13,7 +13,7 @@ import {
   type RedisClient,
 } from '../../common/index.ts';
 import { ConsumerEvents } from '../../consumer/index.ts';
-import { StateReader } from '../../state/index.ts';
+import { StateReader, stateKeys } from '../../state/index.ts';
 import { explain, type RunningCli, runCli, spawnCli } from '../support/cli.ts';
 import { dashboardSnapshotWhere } from '../support/dashboard-events.ts';
 import { groundTruth } from '../support/ground-truth.ts';
@@ -233,8 +233,8 @@ describe('on a Redis Cluster (three primaries, three replicas)', () => {
           timeoutMs: 90_000,
           what: 'the members to count 30,000 flows',
         }).catch(explain(all));
-        const slot = await cluster.slotOf(`${prefix}:offsets`);
-        expect(await cluster.slotOf(`${prefix}:hour:33`)).toBe(slot);
+        const slot = await cluster.slotOf(stateKeys.offsets(prefix));
+        expect(await cluster.slotOf(stateKeys.hour(prefix, 33))).toBe(slot);
         const primary = await cluster.primaryOf(slot);
         await cluster.kill(primary, 'SIGKILL');
         await cluster.waitForTakeover(slot, primary, { timeoutMs: 60_000 });

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, loadConfig } from '../../common/index.ts';
 import { ConsumerEvents, emptyTally } from '../../consumer/index.ts';
-import { partitionId, StateReader, StateWriter } from '../../state/index.ts';
+import { partitionId, StateReader, StateWriter, stateKeys } from '../../state/index.ts';
 import { explain } from '../support/cli.ts';
 import { groundTruth } from '../support/ground-truth.ts';
 import {
@@ -109,7 +109,7 @@ describe('a state script meeting what it cannot take', () => {
   it('writes no owner for a partition nobody claimed when it refuses the batch', async () => {
     const names = runs.named('unclaimed');
     const writer = new StateWriter(ownClient, names.prefix);
-    await ownClient.set(`${names.prefix}:hours`, 'x');
+    await planted.wrongType(ownClient, names.prefix, 'hours');
     const before = await snapshot(ownClient, names.prefix);
     // Epoch 1 on a partition with no owner: the script would claim it, as after a lost state.
     await expect(writer.apply(batchOf(partitionId('t', 1), 1, 0))).rejects.toThrow(/hours.*string/);
@@ -188,7 +188,7 @@ describe('a consumer whose batches the state refuses', () => {
       for (const line of lines) expect(line.length).toBeLessThan(1000);
       expect(member.child.exitCode).toBeNull();
 
-      await redis.del(`${names.prefix}:hours`);
+      await redis.del(stateKeys.hours(names.prefix));
       const valid = groundTruth(flows).flows;
       await waitFor(async () => (await new StateReader(redis, names.prefix).totals()).flows >= valid, {
         timeoutMs: 120_000,

@@ -17,7 +17,7 @@ import {
   ensureTopics,
   loadConfig,
 } from '../../common/index.ts';
-import { partitionId } from '../../state/index.ts';
+import { partitionId, resetState } from '../../state/index.ts';
 import { type CliResult, runCli } from '../support/cli.ts';
 import { planted } from '../support/planted-state.ts';
 import { testNames } from '../support/test-names.ts';
@@ -26,6 +26,8 @@ const names = testNames('verify');
 const config = loadConfig(process.env);
 const kafka = createKafka(config, createLogger('silent'), 'flowwatch-test-verify');
 const dir = mkdtempSync(join(tmpdir(), 'flowwatch-verify-'));
+/** Every prefix a test wrote or verified under (verify records its check there), reset after the file. */
+const prefixesUsed = new Set<string>();
 let redis: RedisClient;
 let admin: Admin;
 
@@ -61,12 +63,14 @@ type Totals = typeof BATCH.totals;
 /** Writes a state under `<names.prefix>:<label>` and returns that prefix. */
 async function writeState(label: string, devices: Record<string, number>, totals: Totals): Promise<string> {
   const prefix = `${names.prefix}:${label}`;
+  prefixesUsed.add(prefix);
   await planted.scores(redis, prefix, devices);
   await planted.totals(redis, prefix, totals);
   return prefix;
 }
 
 function verify(prefix: string, args: string[] = [], env: Record<string, string> = {}, topic = idleTopic) {
+  prefixesUsed.add(prefix);
   return runCli(['verify', file, ...args], { FLOWWATCH_TOPIC: topic, FLOWWATCH_KEY_PREFIX: prefix, ...env });
 }
 
@@ -92,8 +96,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    const keys = await redis.keys(`${names.prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    for (const prefix of prefixesUsed) await resetState(redis, prefix);
     const existing = new Set(await admin.listTopics());
     const mine = [idleTopic, busyTopic].flatMap((t) => [t, deadLetterTopic(t)]).filter((t) => existing.has(t));
     if (mine.length > 0) await admin.deleteTopics({ topics: mine });
