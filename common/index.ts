@@ -15,6 +15,7 @@ export { FlowRate } from './flow-rate.ts';
 export { spawnFlowwatch } from './flowwatch-process.ts';
 export { Instrumentation, type InstrumentationEvent } from './instrumentation.ts';
 export { connectAdmin, createKafka, IDEMPOTENT_PRODUCER } from './kafka-client.ts';
+export { kafkaRetriable } from './kafka-retriable.ts';
 export { onStopSignals, settlesWithin, within } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export {
@@ -49,4 +50,4 @@ export {
   partitionEnds,
   type TopicPartitions,
 } from './topics.ts';
-export { waitUntil } from './wait-until.ts';
+export { retrying, waitUntil } from './wait-until.ts';

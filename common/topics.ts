@@ -4,7 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs, { type Admin } from 'kafkajs';
 import { deadLetterTopic } from './config.ts';
 import { ErrorCode, FlowwatchError, isFlowwatchError } from './errors.ts';
+import { kafkaRetriable } from './kafka-retriable.ts';
 import type { Logger } from './logger.ts';
+import { retrying } from './wait-until.ts';
 
 export const DEFAULT_PARTITIONS = 4;
 
@@ -55,7 +57,7 @@ export async function ensureTopics(admin: Admin, topic: string, layout: TopicLay
     } catch (error) {
       // Another member or producer created it in the meantime, or the brokers were slow to name its
       // leaders (a cluster under load): either way it is waited for and checked below.
-      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS' && !isRetriable(error)) throw error;
+      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS' && !kafkaRetriable(error)) throw error;
     }
   }
   const metadata = await metadataOnceKnown(admin, names);
@@ -77,27 +79,12 @@ export async function ensureTopics(admin: Admin, topic: string, layout: TopicLay
  * by another member starting at the same moment) reaches the other brokers a little later, and until
  * then they answer "does not host this topic-partition".
  */
-async function metadataOnceKnown(admin: Admin, topics: string[]) {
-  const deadline = Date.now() + METADATA_PATIENCE_MS;
-  for (;;) {
-    try {
-      return await admin.fetchTopicMetadata({ topics });
-    } catch (error) {
-      if (!isRetriable(error) || Date.now() > deadline) throw error;
-      await sleep(METADATA_RETRY_MS);
-    }
-  }
-}
-
-/** kafkajs marks Kafka's transient conditions retriable, on the error or on its cause. */
-function isRetriable(error: unknown): boolean {
-  let current: unknown = error;
-  while (typeof current === 'object' && current !== null) {
-    const { retriable, cause } = current as { retriable?: boolean; cause?: unknown };
-    if (retriable === true) return true;
-    current = cause;
-  }
-  return false;
+function metadataOnceKnown(admin: Admin, topics: string[]) {
+  return retrying(() => admin.fetchTopicMetadata({ topics }), {
+    timeoutMs: METADATA_PATIENCE_MS,
+    intervalMs: METADATA_RETRY_MS,
+    retriable: kafkaRetriable,
+  });
 }
 
 /**
@@ -165,30 +152,17 @@ export async function partitionEnds(admin: Admin, topics: readonly string[]): Pr
  * that broker still listed until the controller notices, seconds later, and kafkajs' admin fails a
  * request with "connection refused" instead of asking another broker. The set-up is idempotent.
  */
-export async function ensureTopicsPatiently(
+export function ensureTopicsPatiently(
   admin: Admin,
   topic: string,
   layout: TopicLayout,
   log: Logger,
 ): Promise<TopicPartitions> {
-  const deadline = Date.now() + SETUP_PATIENCE_MS;
-  for (;;) {
-    try {
-      return await ensureTopics(admin, topic, layout);
-    } catch (error) {
-      if (isFlowwatchError(error) || !worthRetrying(error) || Date.now() > deadline) throw error;
-      log.info({ err: error }, 'a broker does not answer: trying the others again');
-    }
-    await sleep(SETUP_RETRY_MS);
-  }
-}
-
-/**
- * A kafkajs error that trying again may cure: retriable itself, or retries run out (a quick admin
- * tries twice) on a cause that was, such as the refused connection to a broker that just died.
- */
-export function worthRetrying(error: unknown): boolean {
-  const { retriable, cause } = error as { retriable?: boolean; cause?: { retriable?: boolean } };
-  if (retriable === true) return true;
-  return (error as Error).name === 'KafkaJSNumberOfRetriesExceeded' && cause?.retriable === true;
+  return retrying(() => ensureTopics(admin, topic, layout), {
+    timeoutMs: SETUP_PATIENCE_MS,
+    intervalMs: SETUP_RETRY_MS,
+    // flowwatch's own refusals (a topic with too few replicas) stay refusals, retriable or not.
+    retriable: (error) => !isFlowwatchError(error) && kafkaRetriable(error),
+    onRetry: (error) => log.info({ err: error }, 'a broker does not answer: trying the others again'),
+  });
 }

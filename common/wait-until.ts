@@ -1,5 +1,5 @@
-// Polls a condition until it holds, instead of sleeping for a fixed time: the one poll loop of the
-// commands, the benchmarks and the tests.
+// Polls a condition until it holds, or tries a call again while it fails in a way that may pass,
+// instead of sleeping for a fixed time: the poll loops of the commands, the benchmarks and the tests.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface WaitOptions {
@@ -36,4 +36,31 @@ export async function waitUntil<T>(
     await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
   }
   return undefined;
+}
+
+export interface RetryOptions {
+  /** Give up this long after the first try: the last error is thrown. */
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+  /** Whether another try may cure the error; any other error is thrown at once. Default: every error. */
+  readonly retriable?: (error: unknown) => boolean;
+  /** Told of each error that is tried again, before the pause (to log it). */
+  readonly onRetry?: (error: unknown) => void;
+}
+
+/** Resolves with the call's first result, trying it again after each retriable error until the deadline. */
+export async function retrying<T>(
+  call: () => Promise<T>,
+  { timeoutMs, intervalMs, retriable = () => true, onRetry }: RetryOptions,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!retriable(error) || Date.now() > deadline) throw error;
+      onRetry?.(error);
+    }
+    await sleep(intervalMs);
+  }
 }

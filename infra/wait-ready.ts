@@ -1,6 +1,5 @@
 // Waits until every Kafka broker infra:up started is in the cluster and Redis answers PING, then says
 // where they are.
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   connectAdmin,
   connectRedis,
@@ -9,6 +8,7 @@ import {
   createRedis,
   loadConfig,
   redactUrl,
+  retrying,
 } from '../common/index.ts';
 
 const TIMEOUT_MS = 90_000;
@@ -21,20 +21,15 @@ const config = loadConfig(env);
 const log = createLogger('silent');
 const deadline = Date.now() + TIMEOUT_MS;
 
+/** Tries the check until it passes or the one deadline, shared by every check, has passed. */
 async function until(what: string, check: () => Promise<void>): Promise<void> {
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) {
-        process.stderr.write(
-          `flowwatch infra: ${what} did not become ready in ${TIMEOUT_MS / 1000} s: ${(error as Error).message}\n`,
-        );
-        process.exit(1);
-      }
-      await sleep(500);
-    }
+  try {
+    await retrying(check, { timeoutMs: deadline - Date.now(), intervalMs: 500 });
+  } catch (error) {
+    process.stderr.write(
+      `flowwatch infra: ${what} did not become ready in ${TIMEOUT_MS / 1000} s: ${(error as Error).message}\n`,
+    );
+    process.exit(1);
   }
 }
 

@@ -7,9 +7,8 @@
 // kafkajs 2.2.4 reads only through a consumer group: a throwaway group of one member is joined,
 // positioned with `seek`, and deleted afterwards. Its offsets are never committed.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import type { Logger } from '../common/index.ts';
+import { kafkaRetriable, type Logger, retrying } from '../common/index.ts';
 import { Header, headerText, RejectedBy } from '../flow/index.ts';
 import type { SourceTail } from './resume-point.ts';
 
@@ -167,21 +166,22 @@ function isOfSource(message: KafkaMessage, source: string): boolean {
  * only once its high watermark covers all its predecessor had committed (KIP-207), so the writes of
  * a producer killed during a failover are within these ends.
  */
-async function partitionOffsets(kafka: Kafka, topic: string, log: Logger) {
-  const deadline = Date.now() + ENDS_PATIENCE_MS;
-  for (;;) {
+function partitionOffsets(kafka: Kafka, topic: string, log: Logger) {
+  const ask = async () => {
     const admin = kafka.admin();
     try {
       await admin.connect();
       return await admin.fetchTopicOffsets(topic);
-    } catch (error) {
-      if ((error as { retriable?: boolean }).retriable !== true || Date.now() > deadline) throw error;
-      log.info({ topic, err: error }, 'the topic has a partition without a leader: waiting for one');
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-    await sleep(ENDS_RETRY_MS);
-  }
+  };
+  return retrying(ask, {
+    timeoutMs: ENDS_PATIENCE_MS,
+    intervalMs: ENDS_RETRY_MS,
+    retriable: kafkaRetriable,
+    onRetry: (error) => log.info({ topic, err: error }, 'the topic has a partition without a leader: waiting for one'),
+  });
 }
 
 async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {

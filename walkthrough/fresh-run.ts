@@ -1,8 +1,7 @@
 // Resets what a walkthrough run uses, so it can run again and again: the topic and its dead-letter
 // topic, the consumer group's offsets, and the Redis keys under the prefix.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
-import { deadLetterTopic, ensureTopics, isFlowwatchError } from '../common/index.ts';
+import { deadLetterTopic, ensureTopics, isFlowwatchError, retrying } from '../common/index.ts';
 import { resetState, type StateClient } from '../state/index.ts';
 
 const RECREATE_TIMEOUT_MS = 30_000;
@@ -26,19 +25,18 @@ export async function prepareFreshRun(
   await admin.deleteGroups([names.group]).catch(() => undefined);
   await resetState(redis, names.keyPrefix);
   // A deleted topic lingers for a moment in the broker's metadata: retry the creation until it takes.
-  const deadline = Date.now() + RECREATE_TIMEOUT_MS;
-  for (;;) {
-    try {
-      await ensureTopics(admin, names.topic, {
-        partitions: names.partitions,
-        replicationFactor: names.replicationFactor,
-      });
-      const offsets = await admin.fetchTopicOffsets(names.topic);
-      if (offsets.length === names.partitions && offsets.every((p) => p.high === '0')) return;
-    } catch (error) {
-      if (isFlowwatchError(error) || Date.now() > deadline) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`topic ${names.topic} could not be recreated`);
-    await sleep(300);
-  }
+  const recreate = async () => {
+    await ensureTopics(admin, names.topic, {
+      partitions: names.partitions,
+      replicationFactor: names.replicationFactor,
+    });
+    const offsets = await admin.fetchTopicOffsets(names.topic);
+    if (offsets.length !== names.partitions || offsets.some((p) => p.high !== '0'))
+      throw new Error(`topic ${names.topic} could not be recreated`);
+  };
+  await retrying(recreate, {
+    timeoutMs: RECREATE_TIMEOUT_MS,
+    intervalMs: 300,
+    retriable: (error) => !isFlowwatchError(error),
+  });
 }
