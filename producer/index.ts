@@ -3,4 +3,4 @@ export { FlowProducer, type ProduceOptions } from './flow-producer.ts';
 export { type Pace, Pacer } from './pacer.ts';
 export { DEFAULT_BATCH_SIZE, type ProduceCommandOptions, runProduce } from './produce-command.ts';
 export { formatSummary, type ProduceSummary } from './produce-summary.ts';
-export { type ProducerEventMap, ProducerEvents } from './producer-events.ts';
+export { type ProducerEventMap, ProducerEvents, type ProducerResumed } from './producer-events.ts';

@@ -26,7 +26,7 @@ import { FlowProducer, STOP_DELIVERY_MS } from './flow-producer.ts';
 import type { Pace } from './pacer.ts';
 import { ProduceProgress } from './produce-progress.ts';
 import { formatSummary, type ProduceSummary } from './produce-summary.ts';
-import { ProducerEvents } from './producer-events.ts';
+import { ProducerEvents, type ProducerResumed } from './producer-events.ts';
 import { createProducerMetrics } from './producer-metrics.ts';
 import { type ResumePoint, resumePoint } from './resume-point.ts';
 import { findSourceTails } from './source-tail-finder.ts';
@@ -74,22 +74,21 @@ export async function runProduce(config: Config, log: Logger, options: ProduceCo
   const point = resumePoint(await sourceTails(kafka, config, source, log), fingerprint, newStream);
   if (point.kind === 'changed') throw sourceChanged(config.topic, source, point, fingerprint);
   const sourceId = formatSourceId({ fingerprint, stream: point.stream });
-  if (point.resumed) {
-    log.info(
-      {
-        source,
-        sourceId,
-        everyLineUpTo: Math.min(...point.flows),
-        someLinesUpTo: Math.max(...point.flows),
-        flowPartitionsUpTo: point.flows,
-        deadLetterPartitionsUpTo: point.deadLetters,
-      },
-      'resuming: the topic holds this stream up to these lines, per partition; publishing the rest',
-    );
-  }
   const producer = new FlowProducer(kafka, log.child({ component: 'producer' }));
-  // The batch in flight gets STOP_DELIVERY_MS, the disconnect DISCONNECT_TIMEOUT_MS; then it exits.
   const events = config.eventsFile === undefined ? undefined : streamEvents(config.eventsFile, [producer.events]);
+  if (point.resumed) {
+    const resumed: ProducerResumed = {
+      source,
+      sourceId,
+      everyLineUpTo: Math.min(...point.flows),
+      someLinesUpTo: Math.max(...point.flows),
+      flowPartitionsUpTo: point.flows,
+      deadLetterPartitionsUpTo: point.deadLetters,
+    };
+    log.info(resumed, 'resuming: the topic holds this stream up to these lines, per partition; publishing the rest');
+    producer.events.emit(ProducerEvents.RESUMED, resumed);
+  }
+  // The batch in flight gets STOP_DELIVERY_MS, the disconnect DISCONNECT_TIMEOUT_MS; then it exits.
   const stop = onStopSignals(log, { exitAfterMs: STOP_DELIVERY_MS + DISCONNECT_TIMEOUT_MS + 4000 });
   const summary: ProduceSummary = {
     source,

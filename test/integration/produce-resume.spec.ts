@@ -15,10 +15,11 @@ import {
   createKafka,
   createLogger,
   createRedis,
+  DEFAULT_PARTITIONS,
   deadLetterTopic,
   loadConfig,
 } from '../../common/index.ts';
-import type { ProduceSummary } from '../../producer/index.ts';
+import { ProducerEvents, type ProducerResumed, type ProduceSummary } from '../../producer/index.ts';
 import { StateReader } from '../../state/index.ts';
 import { type CliResult, type RunningCli, runCli, spawnCli } from '../support/cli.ts';
 import { consumeToEnd, namedRuns, pipelineEnv } from '../support/pipeline.ts';
@@ -150,15 +151,23 @@ describe('flowwatch produce, stopped and run again', () => {
     const inTopic = await written(names.topic);
     expect(inTopic).toBe(first.flowsPublished);
 
-    const rerun = await runCli(['produce', file, '--json', '--no-progress'], pipelineEnv(names));
-    const second = summaryOf(rerun);
+    expect(producer.eventsOf(ProducerEvents.RESUMED)).toEqual([]);
+
+    const rerunning = startProducer(names, file, []);
+    const second = summaryOf(await rerunning.done);
     expect(second).toMatchObject({
       complete: true,
       stream: 1,
       flowsAlreadyInTopic: inTopic,
       flowsPublished: lines.valid.length - inTopic,
     });
-    expect(rerun.stderr).toMatch(/"msg":"resuming: /);
+    // It says where it resumes: within what the first run delivered, in each of the 4 partitions.
+    const resumed = rerunning.eventsOf(ProducerEvents.RESUMED).map((event) => event.payload as ProducerResumed);
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0]).toMatchObject({ source: second.source, sourceId: second.sourceId });
+    expect(resumed[0]?.flowPartitionsUpTo).toHaveLength(DEFAULT_PARTITIONS);
+    expect(resumed[0]?.everyLineUpTo).toBeGreaterThan(0);
+    expect(resumed[0]?.someLinesUpTo).toBeLessThanOrEqual(first.lastLineDelivered);
 
     await expectEachLineOnce(brokers, names.topic, lines.valid, `${names.group}-read`);
     await expectEachLineOnce(brokers, deadLetterTopic(names.topic), lines.invalid, `${names.group}-dlq`);
