@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
+import { perSecond } from '../common/index.ts';
 import { FlowScanner, openFlowInput } from '../flow/index.ts';
 import { OwnRedis } from '../test/support/redis-server.ts';
 
@@ -12,7 +13,7 @@ export async function csvParseRate(file: string): Promise<number> {
   let records = 0;
   const parser = createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(parse({ relax_column_count: true }));
   for await (const _record of parser) records++;
-  return records / ((performance.now() - started) / 1000);
+  return perSecond(records, performance.now() - started);
 }
 
 /** Lines per second of flowwatch's scanner: split, parse and validate, nothing else. */
@@ -22,7 +23,7 @@ export async function scannerRate(file: string): Promise<number> {
   const scanner = new FlowScanner({ flow: () => {}, invalid: () => {}, skipped: () => {} });
   for await (const chunk of input.chunks()) scanner.push(chunk);
   scanner.end();
-  return scanner.counts.lines / ((performance.now() - started) / 1000);
+  return perSecond(scanner.counts.lines, performance.now() - started);
 }
 
 /** INCRs per second from redis-benchmark, pipelined 100 deep, against a redis-server of its own. */

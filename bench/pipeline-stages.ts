@@ -1,7 +1,7 @@
 // flowwatch's own stages, each run as real processes on a fresh topic, group and key prefix, timed
 // by the processes' instrumentation events (never by their log text).
 import { randomUUID } from 'node:crypto';
-import { type InstrumentationEvent, spawnFlowwatch, waitUntil } from '../common/index.ts';
+import { type InstrumentationEvent, perSecond, spawnFlowwatch, waitUntil } from '../common/index.ts';
 import { type ConsumerEventMap, ConsumerEvents } from '../consumer/index.ts';
 import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
 import type { StateReader } from '../state/index.ts';
@@ -75,11 +75,10 @@ export async function consumeStage(
   const results = await Promise.all(consumers.map((c) => c.done));
   for (const [i, result] of results.entries()) expectSuccess(`consumer ${i + 1}`, result);
   const events = consumers.flatMap((c) => c.events);
-  const seconds =
-    (Math.max(...timesOf(events, ConsumerEvents.CAUGHT_UP)) -
-      Math.min(...timesOf(events, ConsumerEvents.PARTITIONS_CLAIMED))) /
-    1000;
-  return { flowsPerSecond: flows / seconds, peakRssMb: Math.max(...results.map((r) => r.peakRssMb)) };
+  const elapsedMs =
+    Math.max(...timesOf(events, ConsumerEvents.CAUGHT_UP)) -
+    Math.min(...timesOf(events, ConsumerEvents.PARTITIONS_CLAIMED));
+  return { flowsPerSecond: perSecond(flows, elapsedMs), peakRssMb: Math.max(...results.map((r) => r.peakRssMb)) };
 }
 
 export interface EndToEndResult extends StageResult {
@@ -118,7 +117,7 @@ export async function endToEndStage(
       intervalMs: 20,
       what: 'every flow to be counted',
     });
-    const seconds = (performance.now() - started) / 1000;
+    const elapsedMs = performance.now() - started;
     const produced = await producer.done;
     expectSuccess('produce', produced);
     for (const consumer of consumers) consumer.kill('SIGTERM');
@@ -129,7 +128,7 @@ export async function endToEndStage(
       .map((event) => (event.payload as ConsumerEventMap[typeof ConsumerEvents.STOPPED]).latency);
     const counted = latencies.reduce((sum, l) => sum + l.count, 0);
     return {
-      flowsPerSecond: flows / seconds,
+      flowsPerSecond: perSecond(flows, elapsedMs),
       peakRssMb: Math.max(produced.peakRssMb, ...results.map((r) => r.peakRssMb)),
       latency: {
         // Members hold similar shares: weight the medians, take the worse tail.
@@ -146,5 +145,5 @@ export async function endToEndStage(
 export async function verifyStage(run: Run, file: string, lines: number): Promise<StageResult> {
   const result = await flowwatch(run, ['verify', file, '--json']).done;
   expectSuccess('verify', result);
-  return { flowsPerSecond: lines / result.seconds, peakRssMb: result.peakRssMb };
+  return { flowsPerSecond: perSecond(lines, result.seconds * 1000), peakRssMb: result.peakRssMb };
 }

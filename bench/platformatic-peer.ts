@@ -9,7 +9,7 @@ import {
   Producer,
   stringSerializer,
 } from '@platformatic/kafka';
-import { formatSourceId, NODE_MEMORY_FLAGS } from '../common/index.ts';
+import { formatSourceId, NODE_MEMORY_FLAGS, perSecond } from '../common/index.ts';
 import { FlowScanner, flowMessage, openFlowInput } from '../flow/index.ts';
 import { probe } from './process-probe.ts';
 
@@ -112,6 +112,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   const { records, seconds } = await produceFile(brokers, topic, file);
   process.stdout.write(
-    `${JSON.stringify({ records, seconds, recordsPerSecond: seconds > 0 ? records / seconds : 0 })}\n`,
+    `${JSON.stringify({ records, seconds, recordsPerSecond: perSecond(records, seconds * 1000) })}\n`,
   );
 }

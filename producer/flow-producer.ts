@@ -2,7 +2,7 @@
 // sent in large batches with one batch in flight, so reading waits whenever Kafka is behind.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message, Producer } from 'kafkajs';
-import { deadLetterTopic, IDEMPOTENT_PRODUCER, type Logger } from '../common/index.ts';
+import { deadLetterTopic, IDEMPOTENT_PRODUCER, type Logger, perSecond } from '../common/index.ts';
 import { Field, type FlowInput, FlowScanner, flowMessage, RejectionLog, rejectedLineMessage } from '../flow/index.ts';
 import { type Pace, Pacer } from './pacer.ts';
 import { PartitionBatches } from './partition-batches.ts';
@@ -170,10 +170,10 @@ export class FlowProducer {
       rejections.flush();
     }
     summary.flowsUnconfirmed = delivery.expired ? unconfirmed : 0;
-    const elapsedSeconds = (performance.now() - started) / 1000;
+    const elapsedMs = performance.now() - started;
     summary.complete = !stopped && !delivery.expired;
-    summary.elapsedSeconds = elapsedSeconds;
-    summary.flowsPerSecond = elapsedSeconds > 0 ? summary.flowsPublished / elapsedSeconds : 0;
+    summary.elapsedSeconds = elapsedMs / 1000;
+    summary.flowsPerSecond = perSecond(summary.flowsPublished, elapsedMs);
     return summary;
   }
 

@@ -1,6 +1,6 @@
 // Shows a produce run as it goes: a live line on a terminal, a structured log line every few seconds otherwise.
 import cliProgress from 'cli-progress';
-import { type Logger, formatCount as n } from '../common/index.ts';
+import { type Logger, formatCount as n, perSecond } from '../common/index.ts';
 import type { FlowInput } from '../flow/index.ts';
 import type { ProduceSummary } from './produce-summary.ts';
 
@@ -52,8 +52,7 @@ export class ProduceProgress {
 
   private tick(): void {
     const now = performance.now();
-    const seconds = (now - this.lastAt) / 1000;
-    this.rate = seconds > 0 ? (this.summary.flowsPublished - this.lastFlows) / seconds : 0;
+    this.rate = perSecond(this.summary.flowsPublished - this.lastFlows, now - this.lastAt);
     this.lastFlows = this.summary.flowsPublished;
     this.lastAt = now;
     if (this.bar !== undefined) {
