@@ -3,7 +3,14 @@
 import { ErrorCode, FlowwatchError } from '../common/index.ts';
 
 /** The codes the scripts answer with, as their headers list them. */
-export const ScriptCode = { applied: 1, offsetMismatch: -1, fenced: -2, refused: -3 } as const;
+export const ScriptCode = {
+  applied: 1,
+  /** delete-state.lua: an hour appeared since its caller listed the keys; nothing was deleted. */
+  hoursChanged: 0,
+  offsetMismatch: -1,
+  fenced: -2,
+  refused: -3,
+} as const;
 
 export type ApplyResult =
   | { readonly status: 'applied'; readonly next: number }
@@ -74,7 +81,7 @@ export function deleteResult(reply: unknown): number | undefined {
   const script = 'delete-state.lua';
   const [code, raw] = codeAndValue(script, reply);
   const value = integer(script, reply, raw);
-  if (code === 0) return undefined;
+  if (code === ScriptCode.hoursChanged) return undefined;
   if (code !== ScriptCode.applied || value < 0) throw unknownReply(script, reply);
   return value;
 }

@@ -52,7 +52,7 @@ describe('a refusal: the state cannot take the change, nothing changed', () => {
   it('reads a claim and a deletion, and a deletion to read again', () => {
     expect(claimResult([ScriptCode.applied, 7])).toBe(7);
     expect(deleteResult([ScriptCode.applied, 12])).toBe(12);
-    expect(deleteResult([0, 3])).toBeUndefined();
+    expect(deleteResult([ScriptCode.hoursChanged, 3])).toBeUndefined();
   });
 
   it('reads a confirmation: the state holds the batch, or is elsewhere (none stored: -1)', () => {
