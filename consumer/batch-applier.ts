@@ -9,7 +9,7 @@ import { type BatchTally, tallyDeadLetters, tallyFlows } from './batch-tally.ts'
 import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
 import type { DeadLetterSender } from './dead-letter-sender.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
-import { decideAfterReply, decideBatch } from './offset-decision.ts';
+import { decideAfterReply, decideAfterWait, decideBatch } from './offset-decision.ts';
 import type { PartitionFencing } from './partition-fencing.ts';
 import { ABANDONED, type RetryControl, retryRedis } from './redis-retry.ts';
 import type { RetainedOffsets } from './retained-offsets.ts';
@@ -110,13 +110,12 @@ export class BatchApplier {
         this.expected.set(id, reply.next);
         const replicated = await this.replicated(id, reply.next, control);
         if (replicated === ABANDONED) return;
-        if (replicated !== true) {
-          // The batch is gone from the state (a failover to a replica that lacked it): follow it,
-          // from the first retained offset if the partition is gone from the state altogether.
-          const to = replicated < 0 ? low : replicated;
-          this.refused(id, 'offset-mismatch', to);
-          this.expected.set(id, to);
-          return this.rewind(batch, to);
+        const after = decideAfterWait(replicated, low);
+        if (after.action === 'rewind') {
+          // The batch is gone from the state (a failover to a replica that lacked it): follow it.
+          this.refused(id, 'offset-mismatch', after.to);
+          this.expected.set(id, after.to);
+          return this.rewind(batch, after.to);
         }
         this.applied(batch, id, from, tally, arrived);
         payload.resolveOffset(batch.lastOffset());

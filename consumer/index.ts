@@ -12,4 +12,11 @@ export {
 } from './consumer-events.ts';
 export { GroupMember, type MemberOptions } from './group-member.ts';
 export { LatencyHistogram } from './latency-histogram.ts';
-export { type BatchDecision, decideAfterReply, decideBatch, type ReplyDecision } from './offset-decision.ts';
+export {
+  type BatchDecision,
+  decideAfterReply,
+  decideAfterWait,
+  decideBatch,
+  type ReplyDecision,
+  type WaitDecision,
+} from './offset-decision.ts';

@@ -1,5 +1,6 @@
 // The consumer's offset protocol as pure decisions over plain numbers, one per step: what to do with
-// a fetched batch given where the state stands, and what to do after Redis answered the apply.
+// a fetched batch given where the state stands, what to do after Redis answered the apply, and what
+// to do once the state confirmed (or lost) the batch its replicas were waited for.
 // Redis, not Kafka, is the truth of how far the state has got.
 import type { ApplyResult } from '../state/index.ts';
 
@@ -49,4 +50,21 @@ export function decideAfterReply(result: ApplyResult, next: number, epoch: numbe
     case 'fenced':
       return result.owner < epoch ? { action: 'reclaim' } : { action: 'yield' };
   }
+}
+
+export type WaitDecision =
+  /** Enough replicas hold the batch: it is done, commit its offset to Kafka. */
+  | { readonly action: 'commit' }
+  /** The batch is gone from the state (a failover to a replica that lacked it): follow it from `to`. */
+  | { readonly action: 'rewind'; readonly to: number };
+
+/**
+ * What to do once an applied batch was confirmed and its replicas waited for (--redis-wait-replicas):
+ * `confirmed` is true when enough replicas hold it, otherwise the next offset the state stores now,
+ * -1 when it stores none (the partition is gone from the state altogether: it starts again at `low`,
+ * the partition's first retained offset).
+ */
+export function decideAfterWait(confirmed: true | number, low: number): WaitDecision {
+  if (confirmed === true) return { action: 'commit' };
+  return { action: 'rewind', to: confirmed < 0 ? low : confirmed };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAfterReply, decideBatch } from '../../../consumer/index.ts';
+import { decideAfterReply, decideAfterWait, decideBatch } from '../../../consumer/index.ts';
 
 describe('decideBatch: what to do with a fetched batch, given the state', () => {
   it('applies a batch that starts exactly at the stored next offset', () => {
@@ -55,5 +55,24 @@ describe('decideAfterReply: what to do once Redis answered the apply of [from, n
   it('yields the partition when a newer member owns it (this member is the zombie)', () => {
     expect(decideAfterReply({ status: 'fenced', owner: 4 }, 20, 3)).toEqual({ action: 'yield' });
     expect(decideAfterReply({ status: 'fenced', owner: 3 }, 20, 3)).toEqual({ action: 'yield' });
+  });
+});
+
+describe('decideAfterWait: what to do once an applied batch was confirmed and its replicas waited for', () => {
+  it('commits when enough replicas hold the batch', () => {
+    expect(decideAfterWait(true, 5)).toEqual({ action: 'commit' });
+  });
+
+  it('follows the state to the offset it stores when the batch is gone from it (a failover)', () => {
+    expect(decideAfterWait(12, 5)).toEqual({ action: 'rewind', to: 12 });
+    expect(decideAfterWait(40, 5)).toEqual({ action: 'rewind', to: 40 });
+  });
+
+  it('starts at the first retained offset when the state stores no offset for the partition (-1)', () => {
+    expect(decideAfterWait(-1, 5)).toEqual({ action: 'rewind', to: 5 });
+  });
+
+  it('trusts a stored offset of 0 (no offset stored is not the same as offset 0)', () => {
+    expect(decideAfterWait(0, 5)).toEqual({ action: 'rewind', to: 0 });
   });
 });
