@@ -17,41 +17,56 @@ export interface ScrapedMetric<L extends string> {
 }
 
 /**
+ * What a counter and a gauge share: name, help, labels, and a collect that writes each scrape's
+ * reading afresh (`write` is `inc` on a counter, `set` on a gauge, both after a reset).
+ */
+function scrapedConfiguration<L extends string>(
+  registry: Registry,
+  metric: ScrapedMetric<L>,
+  target: () => Counter<L> | Gauge<L>,
+  write: (value: number, labels?: MetricLabels<L>) => void,
+) {
+  return {
+    name: metric.name,
+    help: metric.help,
+    labelNames: metric.labelNames ?? [],
+    registers: [registry],
+    collect: async () => {
+      const reading = await metric.read();
+      target().reset();
+      if (reading === undefined) target().remove({});
+      else if (typeof reading === 'number') write(reading);
+      else for (const [labels, value] of reading) write(value, labels);
+    },
+  };
+}
+
+/**
  * A counter that reports a running total kept elsewhere (prom-client's counters only go up by `inc`,
  * so it is set afresh at each scrape). A total that starts again from 0, as after a fresh run,
  * is a counter reset, which Prometheus' rate() and increase() handle.
  */
 export function scrapedCounter<L extends string>(registry: Registry, metric: ScrapedMetric<L>): Counter<L> {
-  const counter: Counter<L> = new Counter<L>({
-    name: metric.name,
-    help: metric.help,
-    labelNames: metric.labelNames ?? [],
-    registers: [registry],
-    collect: async () => {
-      const reading = await metric.read();
-      counter.reset();
-      if (reading === undefined) counter.remove({});
-      else if (typeof reading === 'number') counter.inc(reading);
-      else for (const [labels, value] of reading) counter.inc(labels, value);
-    },
-  });
+  const counter: Counter<L> = new Counter<L>(
+    scrapedConfiguration(
+      registry,
+      metric,
+      () => counter,
+      (value, labels) => (labels === undefined ? counter.inc(value) : counter.inc(labels, value)),
+    ),
+  );
   return counter;
 }
 
 /** A gauge read at each scrape; a reading of undefined leaves it without a sample (unknown, not 0). */
 export function scrapedGauge<L extends string>(registry: Registry, metric: ScrapedMetric<L>): Gauge<L> {
-  const gauge: Gauge<L> = new Gauge<L>({
-    name: metric.name,
-    help: metric.help,
-    labelNames: metric.labelNames ?? [],
-    registers: [registry],
-    collect: async () => {
-      const reading = await metric.read();
-      gauge.reset();
-      if (reading === undefined) gauge.remove({});
-      else if (typeof reading === 'number') gauge.set(reading);
-      else for (const [labels, value] of reading) gauge.set(labels, value);
-    },
-  });
+  const gauge: Gauge<L> = new Gauge<L>(
+    scrapedConfiguration(
+      registry,
+      metric,
+      () => gauge,
+      (value, labels) => (labels === undefined ? gauge.set(value) : gauge.set(labels, value)),
+    ),
+  );
   return gauge;
 }
