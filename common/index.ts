@@ -1,7 +1,6 @@
 // What every command shares: configuration, errors, logging, Kafka and Redis set-up, signals and
 // stops, instrumentation events, serving metrics, starting a flowwatch process.
-export { type Config, type ConfigSource, configEnvironment, deadLetterTopic, loadConfig } from './config.ts';
-export { kafkaRefusal, redisRefusal } from './connection-refusal.ts';
+export { type Config, type ConfigSource, deadLetterTopic, loadConfig } from './config.ts';
 export {
   ErrorCode,
   EXIT_INTERRUPTED,
@@ -29,13 +28,7 @@ export {
 export { formatCount, perSecond } from './number-format.ts';
 export { connectRedis, createRedis, describeRedis, type RedisClient, redactUrl, redisFailure } from './redis-client.ts';
 export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
-export {
-  type MetricLabels,
-  type MetricReading,
-  type ScrapedMetric,
-  scrapedCounter,
-  scrapedGauge,
-} from './scraped-metrics.ts';
+export { type MetricLabels, scrapedCounter, scrapedGauge } from './scraped-metrics.ts';
 export {
   fingerprintFile,
   formatSourceId,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { configEnvironment, ErrorCode, isFlowwatchError, loadConfig } from '../../../common/index.ts';
+// Internal to common/ (flowwatch-process.ts passes a configuration on with it): tested where it lives.
+import { configEnvironment } from '../../../common/config.ts';
+import { ErrorCode, isFlowwatchError, loadConfig } from '../../../common/index.ts';
 
 describe('loadConfig', () => {
   it('applies the contract defaults', () => {

@@ -1,6 +1,8 @@
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { type Config, ErrorCode, kafkaRefusal, loadConfig, redisRefusal } from '../../../common/index.ts';
+// Internal to common/ (the Kafka and Redis clients read refusals with them): tested where they live.
+import { kafkaRefusal, redisRefusal } from '../../../common/connection-refusal.ts';
+import { type Config, ErrorCode, loadConfig } from '../../../common/index.ts';
 
 const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSSASLAuthenticationError } = kafkajs;
 

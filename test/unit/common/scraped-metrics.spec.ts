@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { type MetricReading, scrapedCounter, scrapedGauge } from '../../../common/index.ts';
+import { type MetricLabels, scrapedCounter, scrapedGauge } from '../../../common/index.ts';
 
 /** The sample lines of one scrape (no HELP or TYPE). */
 async function samples(registry: Registry): Promise<string[]> {
@@ -10,8 +10,8 @@ async function samples(registry: Registry): Promise<string[]> {
 describe('scraped counters and gauges', () => {
   it('report what their reading says at each scrape: one number, one per label set, or no sample', async () => {
     const registry = new Registry();
-    let total: MetricReading<never> = 5;
-    let perPartition: MetricReading<'partition'> = [[{ partition: 0 }, 3]];
+    let total: number | undefined = 5;
+    let perPartition: [MetricLabels<'partition'>, number][] | undefined = [[{ partition: 0 }, 3]];
     scrapedCounter(registry, { name: 'flowwatch_test_total', help: 'a total', read: () => total });
     scrapedGauge(registry, {
       name: 'flowwatch_test_lag',
