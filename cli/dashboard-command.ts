@@ -1,7 +1,7 @@
 // `flowwatch dashboard`.
 import type { Command } from 'commander';
 import { runDashboard } from '../dashboard/index.ts';
-import { commandSetup, integer, port } from './options.ts';
+import { commandSetup, DEFAULT_DASHBOARD_PORT, DEFAULT_TOP, integer, port } from './options.ts';
 import { DEFAULT_MIN_COUNT } from './verify-command.ts';
 
 export function addDashboardCommand(program: Command): void {
@@ -11,8 +11,8 @@ export function addDashboardCommand(program: Command): void {
       'a live web page of the state: top web servers, flows/s, lag, watermark, hourly counts and the last batch check (reads Redis, changes nothing)',
     )
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on (0: any free port)', port, 8080)
-    .option('-n, --top <n>', 'devices in the bar chart', integer(1), 10)
+    .option('--port <port>', 'port to listen on (0: any free port)', port, DEFAULT_DASHBOARD_PORT)
+    .option('-n, --top <n>', 'devices in the bar chart', integer(1), DEFAULT_TOP)
     .option(
       '--min-count <k>',
       'the line drawn on the bar chart: likely web servers have at least k',

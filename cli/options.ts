@@ -15,6 +15,12 @@ import type { Pace } from '../producer/index.ts';
 
 export const SAMPLE_FILE = fileURLToPath(new URL('../data/sample-flows.csv.gz', import.meta.url));
 
+/** Devices a ranking shows unless `-n` says otherwise: `top`, the dashboard's chart, the walkthrough's table. */
+export const DEFAULT_TOP = 10;
+
+/** Where the dashboard listens unless told otherwise (`dashboard --port`, `walkthrough --dashboard-port`). */
+export const DEFAULT_DASHBOARD_PORT = 8080;
+
 export const integer = (min: number) => (value: string) => {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}`);

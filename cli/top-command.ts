@@ -2,13 +2,13 @@
 import type { Command } from 'commander';
 import { connectRedis, createRedis } from '../common/index.ts';
 import { formatRanking, StateReader } from '../state/index.ts';
-import { configFrom, integer } from './options.ts';
+import { configFrom, DEFAULT_TOP, integer } from './options.ts';
 
 export function addTopCommand(program: Command): void {
   program
     .command('top')
     .description('the current ranking of web servers from Redis (all time, or one event-time hour)')
-    .option('-n <n>', 'how many devices', integer(1), 10)
+    .option('-n <n>', 'how many devices', integer(1), DEFAULT_TOP)
     .option(
       '--min-count <k>',
       'only devices with at least k web requests (seen repeatedly: likely web servers)',

@@ -2,7 +2,17 @@
 import type { Command } from 'commander';
 import { DEFAULT_PARTITIONS } from '../common/index.ts';
 import { runWalkthrough } from '../walkthrough/index.ts';
-import { commandSetup, integer, type PaceFlags, paceFrom, port, SAMPLE_FILE, withPaceOptions } from './options.ts';
+import {
+  commandSetup,
+  DEFAULT_DASHBOARD_PORT,
+  DEFAULT_TOP,
+  integer,
+  type PaceFlags,
+  paceFrom,
+  port,
+  SAMPLE_FILE,
+  withPaceOptions,
+} from './options.ts';
 import { DEFAULT_MIN_COUNT } from './verify-command.ts';
 
 /** The walkthrough's default pace: the sample streams for a few seconds, long enough to watch. */
@@ -35,14 +45,19 @@ export function addWalkthroughCommand(program: Command): void {
     ['maxSpeed'],
   )
     .option('--max-speed', 'publish as fast as the broker takes it')
-    .option('-n, --top <n>', 'rows of the live ranking', integer(1), 10)
+    .option('-n, --top <n>', 'rows of the live ranking', integer(1), DEFAULT_TOP)
     .option(
       '--min-count <k>',
       'devices with at least k web requests count as likely web servers',
       integer(1),
       DEFAULT_MIN_COUNT,
     )
-    .option('--dashboard-port <port>', 'port of the live dashboard (taken: any free port)', port, 8080)
+    .option(
+      '--dashboard-port <port>',
+      'port of the live dashboard (taken: any free port)',
+      port,
+      DEFAULT_DASHBOARD_PORT,
+    )
     .action(async (file: string, flags: WalkthroughFlags) => {
       const { config, log } = commandSetup(program);
       process.exitCode = await runWalkthrough(config, log, {
