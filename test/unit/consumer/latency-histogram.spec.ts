@@ -26,6 +26,16 @@ describe('LatencyHistogram', () => {
     expect(histogram.sumMs).toBe(values.reduce((sum, ms) => sum + ms, 0));
   });
 
+  it('keeps latencies beyond its top edge (2^20 - 1 ms, about 18 minutes) in its top bucket', () => {
+    const histogram = new LatencyHistogram();
+    for (const ms of [1, 5_000_000, 6_000_000, 7_000_000]) histogram.record(ms);
+    // The median is one of the long ones: the top bucket's edge, as far as the buckets reach. Were
+    // they lost from the buckets, no bucket would reach the rank and the maximum would be answered.
+    expect(histogram.quantile(0.5)).toBe(2 ** 20 - 1);
+    expect(histogram.quantile(0.25)).toBe(1);
+    expect(histogram.summary().maxMs).toBe(7_000_000);
+  });
+
   it('reports zeros when empty and clamps clock skew to zero', () => {
     const histogram = new LatencyHistogram();
     expect(histogram.summary()).toEqual({ count: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 });
