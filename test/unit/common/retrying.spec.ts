@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { retrying } from '../../../common/index.ts';
-
-/** A call whose answers are given in order: an Error is thrown, anything else returned. */
-function callAnswering<T>(...answers: (T | Error)[]) {
-  let calls = 0;
-  return {
-    calls: () => calls,
-    call: async () => {
-      const answer = answers[Math.min(calls++, answers.length - 1)] as T | Error;
-      if (answer instanceof Error) throw answer;
-      return answer;
-    },
-  };
-}
+import { answering } from '../../support/scripted-answers.ts';
 
 describe('retrying', () => {
   it('tries again after each retriable error, telling onRetry, until the call answers', async () => {
-    const { call, calls } = callAnswering(new Error('away'), new Error('still away'), 'here');
+    const { call, calls } = answering(new Error('away'), new Error('still away'), 'here');
     const told: string[] = [];
     const answer = await retrying(call, {
       timeoutMs: 10_000,
@@ -29,7 +17,7 @@ describe('retrying', () => {
   });
 
   it('throws an error that is not retriable at once', async () => {
-    const { call, calls } = callAnswering(new TypeError('a bug'), 'here');
+    const { call, calls } = answering(new TypeError('a bug'), 'here');
     await expect(
       retrying(call, { timeoutMs: 10_000, intervalMs: 0, retriable: (error) => !(error instanceof TypeError) }),
     ).rejects.toThrow('a bug');
@@ -37,10 +25,10 @@ describe('retrying', () => {
   });
 
   it('throws the last error once the deadline has passed', async () => {
-    const { call, calls } = callAnswering(new Error('first'), new Error('last'));
+    const { call, calls } = answering(new Error('first'), new Error('last'));
     await expect(retrying(call, { timeoutMs: -1, intervalMs: 0 })).rejects.toThrow('first');
     expect(calls()).toBe(1);
-    const later = callAnswering<string>(new Error('away'));
+    const later = answering<string>(new Error('away'));
     await expect(retrying(later.call, { timeoutMs: 30, intervalMs: 5 })).rejects.toThrow('away');
     expect(later.calls()).toBeGreaterThan(1);
   });

@@ -1,21 +1,15 @@
 import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { RetainedOffsets } from '../../../consumer/retained-offsets.ts';
+import { answering } from '../../support/scripted-answers.ts';
 
 type Offsets = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
 const offsets = (low: string): Offsets => [{ partition: 0, offset: '90', high: '90', low }];
 
 /** An admin whose answers are given in order: an Error is thrown, anything else returned. */
 function adminAnswering(...answers: (Offsets | Error)[]) {
-  let asked = 0;
-  return {
-    asked: () => asked,
-    fetchTopicOffsets: async () => {
-      const answer = answers[Math.min(asked++, answers.length - 1)] as Offsets | Error;
-      if (answer instanceof Error) throw answer;
-      return answer;
-    },
-  };
+  const { call, calls } = answering(...answers);
+  return { asked: calls, fetchTopicOffsets: call };
 }
 
 describe('RetainedOffsets', () => {
