@@ -18,25 +18,25 @@ export interface ScrapedMetric<L extends string> {
 
 /**
  * What a counter and a gauge share: name, help, labels, and a collect that writes each scrape's
- * reading afresh (`write` is `inc` on a counter, `set` on a gauge, both after a reset).
+ * reading afresh after a reset (`write` is `inc` on a counter, `set` on a gauge). prom-client calls
+ * `collect` on the metric itself.
  */
-function scrapedConfiguration<L extends string>(
+function scrapedOptions<L extends string, M extends Counter<L> | Gauge<L>>(
   registry: Registry,
   metric: ScrapedMetric<L>,
-  target: () => Counter<L> | Gauge<L>,
-  write: (value: number, labels?: MetricLabels<L>) => void,
+  write: (target: M, value: number, labels?: MetricLabels<L>) => void,
 ) {
   return {
     name: metric.name,
     help: metric.help,
     labelNames: metric.labelNames ?? [],
     registers: [registry],
-    collect: async () => {
+    async collect(this: M) {
       const reading = await metric.read();
-      target().reset();
-      if (reading === undefined) target().remove({});
-      else if (typeof reading === 'number') write(reading);
-      else for (const [labels, value] of reading) write(value, labels);
+      this.reset();
+      if (reading === undefined) this.remove({});
+      else if (typeof reading === 'number') write(this, reading);
+      else for (const [labels, value] of reading) write(this, value, labels);
     },
   };
 }
@@ -47,26 +47,18 @@ function scrapedConfiguration<L extends string>(
  * is a counter reset, which Prometheus' rate() and increase() handle.
  */
 export function scrapedCounter<L extends string>(registry: Registry, metric: ScrapedMetric<L>): Counter<L> {
-  const counter: Counter<L> = new Counter<L>(
-    scrapedConfiguration(
-      registry,
-      metric,
-      () => counter,
-      (value, labels) => (labels === undefined ? counter.inc(value) : counter.inc(labels, value)),
+  return new Counter<L>(
+    scrapedOptions(registry, metric, (counter: Counter<L>, value, labels) =>
+      labels === undefined ? counter.inc(value) : counter.inc(labels, value),
     ),
   );
-  return counter;
 }
 
 /** A gauge read at each scrape; a reading of undefined leaves it without a sample (unknown, not 0). */
 export function scrapedGauge<L extends string>(registry: Registry, metric: ScrapedMetric<L>): Gauge<L> {
-  const gauge: Gauge<L> = new Gauge<L>(
-    scrapedConfiguration(
-      registry,
-      metric,
-      () => gauge,
-      (value, labels) => (labels === undefined ? gauge.set(value) : gauge.set(labels, value)),
+  return new Gauge<L>(
+    scrapedOptions(registry, metric, (gauge: Gauge<L>, value, labels) =>
+      labels === undefined ? gauge.set(value) : gauge.set(labels, value),
     ),
   );
-  return gauge;
 }
