@@ -19,6 +19,7 @@ const RETRIED = new RegExp(
     'group coordinator is not available',
     'not the correct coordinator',
     'coordinator is not aware of this member',
+    'group is rebalancing',
     'no leader for this topic-partition',
     'not the leader for that topic-partition',
     'does not host this topic-partition',

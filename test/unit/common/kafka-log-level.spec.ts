@@ -16,8 +16,13 @@ describe('kafkaLogLevel', () => {
       'Failed to send messages: There is no leader for this topic-partition as we are in the middle of a leadership election',
       'This server does not host this topic-partition',
       'Restarting the consumer in 300ms',
+      'Response Heartbeat(key: 12, version: 3)',
     ]) {
-      const error = message.startsWith('Response') ? 'The group coordinator is not available' : undefined;
+      const error = message.startsWith('Response GroupCoordinator')
+        ? 'The group coordinator is not available'
+        : message.startsWith('Response Heartbeat')
+          ? 'The group is rebalancing, so a rejoin is needed'
+          : undefined;
       expect(kafkaLogLevel(entry(logLevel.ERROR, message, { error })), message).toBe('warn');
     }
   });
