@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { deadLetterTopic, IDEMPOTENT_PRODUCER, type Logger, perSecond } from '../common/index.ts';
 import { Field, type FlowInput, FlowScanner, flowMessage, RejectionLog, rejectedLineMessage } from '../flow/index.ts';
+import { keyPartitioner } from './key-partitioner.ts';
 import { type Pace, Pacer } from './pacer.ts';
 import { PartitionBatches } from './partition-batches.ts';
 import type { ProduceSummary } from './produce-summary.ts';
@@ -55,8 +56,8 @@ export class FlowProducer {
     this.log = log;
     // Idempotent with acks from all in-sync replicas: a retried send is written once. One batch in
     // flight keeps each partition in order; kafkajs retries a failed request for as long as it takes.
-    // Every message carries its partition (see PartitionBatches), so no partitioner is needed here.
-    this.producer = kafka.producer(IDEMPOTENT_PRODUCER);
+    // Every message carries its partition (see PartitionBatches); the partitioner only keeps it.
+    this.producer = kafka.producer({ ...IDEMPOTENT_PRODUCER, createPartitioner: keyPartitioner });
   }
 
   async connect(): Promise<void> {

@@ -1,17 +1,17 @@
-// Sorts a batch of keyed messages into one list per partition, with the same partitioner the Kafka
-// clients use (murmur2 of the key), so that every send request carries a single partition. On a
+// Sorts a batch of keyed messages into one list per partition, by the partition the Kafka clients
+// give a key (see key-partitioner.ts), so that every send request carries a single partition. On a
 // resumed run it also knows, per partition, up to which line the topic holds the stream already.
 //
 // Why: kafkajs 2.2.4 retries a multi-broker send only to brokers that failed the first attempt; if a
 // partition's leadership moved to a broker that had answered, that partition's share is never sent
 // and the send still resolves. A request for one partition has one broker, so a retry always goes to
 // that partition's current leader.
-import { type Message, Partitioners, type PartitionMetadata } from 'kafkajs';
+import type { Message } from 'kafkajs';
+import { partitionOfKey } from './key-partitioner.ts';
 
 export class PartitionBatches {
   readonly topic: string;
-  private readonly partitioner = Partitioners.DefaultPartitioner();
-  private readonly metadata: PartitionMetadata[];
+  private readonly partitions: number;
   /** Per partition: every line of the stream up to this one is in it already (see resume-point.ts). */
   private readonly delivered: readonly number[];
   private lists: Message[][];
@@ -20,15 +20,8 @@ export class PartitionBatches {
   constructor(topic: string, partitions: number, delivered: readonly number[] = []) {
     this.topic = topic;
     this.delivered = delivered;
-    // For a keyed message the partitioner needs only the partition count.
-    this.metadata = Array.from({ length: partitions }, (_, partitionId) => ({
-      partitionId,
-      leader: 0,
-      replicas: [],
-      isr: [],
-      partitionErrorCode: 0,
-    }));
-    this.lists = this.metadata.map(() => []);
+    this.partitions = partitions;
+    this.lists = this.emptyLists();
   }
 
   get size(): number {
@@ -37,7 +30,7 @@ export class PartitionBatches {
 
   /** Sets the message's partition; false if that partition holds this line already (a resumed run). */
   route(message: Message, lineNumber: number): boolean {
-    const partition = this.partitioner({ topic: this.topic, partitionMetadata: this.metadata, message });
+    const partition = partitionOfKey(message.key as string | Buffer, this.partitions);
     message.partition = partition;
     return lineNumber > (this.delivered[partition] ?? 0);
   }
@@ -55,8 +48,12 @@ export class PartitionBatches {
       const messages = this.lists[partition] as Message[];
       if (messages.length > 0) taken.push({ partition, messages });
     }
-    this.lists = this.metadata.map(() => []);
+    this.lists = this.emptyLists();
     this.count = 0;
     return taken;
+  }
+
+  private emptyLists(): Message[][] {
+    return Array.from({ length: this.partitions }, () => []);
   }
 }

@@ -1,0 +1,65 @@
+// Which partition a flow's key belongs to: the Java client's default for keyed messages
+// (murmur2 of the key's UTF-8 bytes, made positive, modulo the partition count), so flowwatch and
+// any other Kafka client put a device in the same partition.
+//
+// Why not kafkajs' own partitioner: it runs murmur2 on 64-bit Long objects and filters the partition
+// list on every call, several allocations per message, the largest single cost of producing once
+// the quadratic grouping was gone (see the README's benchmark notes). Only the low 32 bits of each
+// step ever reach the result, so 32-bit integer arithmetic gives the same answer.
+import type { ICustomPartitioner } from 'kafkajs';
+
+const SEED = 0x9747b28c;
+const M = 0x5bd1e995;
+
+/** murmur2 as Kafka's Java client computes it, over the UTF-8 bytes of `key`. */
+export function murmur2(key: string | Buffer): number {
+  if (typeof key === 'string' && isAscii(key)) return murmur2Bytes(key.length, (i) => key.charCodeAt(i));
+  const bytes = typeof key === 'string' ? Buffer.from(key) : key;
+  return murmur2Bytes(bytes.length, (i) => bytes[i] as number);
+}
+
+/** A string whose UTF-8 bytes are its character codes, so it need not be encoded to be hashed. */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+function murmur2Bytes(length: number, byteAt: (index: number) => number): number {
+  let h = SEED ^ length;
+  const whole = length & ~3;
+  for (let i = 0; i < whole; i += 4) {
+    let k = byteAt(i) | (byteAt(i + 1) << 8) | (byteAt(i + 2) << 16) | (byteAt(i + 3) << 24);
+    k = Math.imul(k, M);
+    k ^= k >>> 24;
+    k = Math.imul(k, M);
+    h = Math.imul(h, M) ^ k;
+  }
+  // The last one to three bytes.
+  const tail = length & 3;
+  if (tail === 3) h ^= byteAt(whole + 2) << 16;
+  if (tail >= 2) h ^= byteAt(whole + 1) << 8;
+  if (tail >= 1) h = Math.imul(h ^ byteAt(whole), M);
+  h ^= h >>> 13;
+  h = Math.imul(h, M);
+  h ^= h >>> 15;
+  return h | 0;
+}
+
+/** The partition, of `partitions`, that a message with this key goes to. */
+export function partitionOfKey(key: string | Buffer, partitions: number): number {
+  return (murmur2(key) & 0x7fffffff) % partitions;
+}
+
+/**
+ * For kafkajs' `createPartitioner`: a message keeps the partition it was given, else goes by its
+ * key. flowwatch's producer gives every message its partition before sending (see PartitionBatches).
+ */
+export const keyPartitioner: ICustomPartitioner =
+  () =>
+  ({ partitionMetadata, message }) => {
+    if (typeof message.partition === 'number') return message.partition;
+    if (message.key === null || message.key === undefined) {
+      throw new TypeError('flowwatch sends keyed messages only');
+    }
+    return partitionOfKey(message.key, partitionMetadata.length);
+  };
