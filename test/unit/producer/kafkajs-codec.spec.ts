@@ -1,6 +1,7 @@
-// kafkajs' message encoding, as patched by patches/kafkajs+2.2.4.patch for speed (encoder buffers not
-// zeroed, varints written in place, a send's messages grouped in one pass): the bytes and the order
-// must be exactly what they were.
+// kafkajs' message encoding and decoding, as patched by patches/kafkajs+2.2.4.patch for speed (encoder
+// buffers not zeroed, varints written in place, a send's messages grouped in one pass, a record's
+// headers gathered in one object): the bytes, the order and the decoded record must be exactly what
+// they were.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
@@ -19,6 +20,16 @@ interface Decoder {
 const require = createRequire(import.meta.url);
 const Encoder = require('kafkajs/src/protocol/encoder.js') as new (initialSize?: number) => Encoder;
 const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => Decoder;
+const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (record: {
+  offsetDelta: number;
+  key: string;
+  value: string;
+  headers: Record<string, string | string[]>;
+}) => Encoder;
+const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
+  decoder: Decoder & { readInt8(): number },
+  batchContext: { firstOffset: string; firstTimestamp: string },
+) => { offset: string; key: Buffer; value: Buffer; headers: Record<string, Buffer | Buffer[]> };
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition.js') as (options: {
   topic: string;
   partitionMetadata: unknown[];
@@ -78,5 +89,26 @@ describe('kafkajs encoding as patched', () => {
         messages.filter((m) => m.partition === partition).map((m) => m.key),
       );
     }
+  });
+
+  it('decodes a record with its headers, a repeated key as an array of its values in order', () => {
+    const encoded = encodeRecord({
+      offsetDelta: 7,
+      key: 'Comp1',
+      value: 'line',
+      headers: { source: 'flows.csv', line: '42', tag: ['a', 'b', 'c'] },
+    }).buffer;
+    const decoder = new Decoder(encoded) as Decoder & { readInt8(): number };
+    decoder.readVarInt(); // the record's length
+    const record = decodeRecord(decoder, { firstOffset: '100', firstTimestamp: '0' });
+    expect(record.offset).toBe('107');
+    expect(record.key.toString()).toBe('Comp1');
+    expect(record.value.toString()).toBe('line');
+    const text = (value: Buffer | Buffer[] | undefined) =>
+      Array.isArray(value) ? value.map((v) => v.toString()) : value?.toString();
+    expect(Object.keys(record.headers)).toEqual(['source', 'line', 'tag']);
+    expect(text(record.headers.source)).toBe('flows.csv');
+    expect(text(record.headers.line)).toBe('42');
+    expect(text(record.headers.tag)).toEqual(['a', 'b', 'c']);
   });
 });
