@@ -12,6 +12,8 @@ export interface BenchResults {
   readonly date: string;
   readonly machine: { cpus: number; cpuModel: string; memoryGb: number };
   readonly versions: { node: string; kafka: string; kafkajs: string; platformaticKafka: string };
+  /** Brokers in the cluster measured, and the replicas of its topics. */
+  readonly cluster: { brokers: number; replicas: number };
   readonly runs: number;
   readonly sizes: SizeResults[];
 }
@@ -28,12 +30,14 @@ const n = (value: number | undefined) => (value === undefined ? '–' : formatCo
 const ratio = (ours: number | undefined, reference: number | undefined) =>
   ours === undefined || reference === undefined || reference === 0 ? '–' : `${(ours / reference).toFixed(2)}×`;
 
-/** One line of the table: figures by name (see SizeResults.figures), or fixed targets. */
+/** One line of the table: figures by name (see SizeResults.figures), or fixed values. */
 interface Row {
   readonly stage: string;
   readonly ours?: string;
   readonly referenceName: string;
   readonly reference: string | number;
+  /** The ratio the issue tracker sets as the goal, where there is one. */
+  readonly target?: number;
   readonly rss?: string;
 }
 
@@ -49,6 +53,7 @@ const ROWS: readonly Row[] = [
     ours: 'producer.rate',
     referenceName: 'Kafka ProducerPerformance',
     reference: 'producer.reference',
+    target: 0.5,
     rss: 'producer.rss',
   },
   {
@@ -61,33 +66,86 @@ const ROWS: readonly Row[] = [
   {
     stage: 'consumer ×1: Kafka → Redis, exactly once',
     ours: 'consumer1.rate',
-    referenceName: 'Kafka ConsumerPerformance',
-    reference: 'consumer.reference',
+    referenceName: 'bare kafkajs loop (fetch + decode)',
+    reference: 'consumer.ceiling',
+    target: 0.9,
     rss: 'consumer1.rss',
   },
   {
     stage: 'consumer ×2: Kafka → Redis, exactly once',
     ours: 'consumer2.rate',
+    referenceName: 'bare kafkajs loop (fetch + decode)',
+    reference: 'consumer.ceiling',
+    target: 0.9,
+    rss: 'consumer2.rss',
+  },
+  {
+    stage: 'consumer ×2',
+    ours: 'consumer2.rate',
+    referenceName: 'consumer ×1',
+    reference: 'consumer1.rate',
+    target: 1,
+  },
+  {
+    stage: 'consumer ×1',
+    ours: 'consumer1.rate',
+    referenceName: 'Kafka Streams app, exactly_once_v2',
+    reference: 'consumer.streams',
+    target: 1,
+  },
+  {
+    stage: 'consumer ×2',
+    ours: 'consumer2.rate',
+    referenceName: 'Kafka Streams app, exactly_once_v2',
+    reference: 'consumer.streams',
+    target: 1,
+  },
+  {
+    stage: 'peer: Kafka Streams app, exactly_once_v2 (Java)',
+    ours: 'consumer.streams',
     referenceName: 'Kafka ConsumerPerformance',
     reference: 'consumer.reference',
-    rss: 'consumer2.rss',
+    rss: 'consumer.streams.rss',
+  },
+  {
+    stage: 'consumer ×1: Kafka → Redis, exactly once',
+    ours: 'consumer1.rate',
+    referenceName: 'Kafka ConsumerPerformance',
+    reference: 'consumer.reference',
   },
   {
     stage: 'end to end: producer + 2 consumers',
     ours: 'e2e.rate',
-    referenceName: 'target',
-    reference: 100_000,
+    referenceName: 'Kafka ProducerPerformance',
+    reference: 'producer.reference',
+    target: 0.33,
     rss: 'e2e.rss',
+  },
+  {
+    stage: 'end to end: producer + 2 consumers',
+    ours: 'e2e.rate',
+    referenceName: 'our producer + Kafka Streams app',
+    reference: 'e2e.streams',
+    target: 1,
   },
   {
     stage: 'batch check: flowwatch verify (whole command)',
     ours: 'verify.rate',
-    referenceName: 'target',
-    reference: 1_000_000,
+    referenceName: 'parse + validate',
+    reference: 'parse.ours',
+    target: 0.75,
     rss: 'verify.rss',
   },
   { stage: 'Redis INCR, pipelined ×100 (redis-benchmark)', referenceName: 'ceiling', reference: 'redis.incr' },
 ];
+
+/** "yes", or by how much the ratio falls short of its target. */
+function targetMet(ours: number | undefined, reference: number | undefined, target: number | undefined): string {
+  if (target === undefined) return '';
+  if (ours === undefined || reference === undefined || reference === 0) return '–';
+  const achieved = ours / reference;
+  return achieved >= target ? 'yes' : `no: ${(target / achieved).toFixed(2)}× short`;
+}
 
 export function formatResults(results: BenchResults): string {
   const lines = [
@@ -95,7 +153,7 @@ export function formatResults(results: BenchResults): string {
     '',
     `${results.date} · ${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGb} GiB · Node ${results.versions.node} · Apache Kafka ${results.versions.kafka} · kafkajs ${results.versions.kafkajs} (peer: @platformatic/kafka ${results.versions.platformaticKafka}) · median of ${results.runs} run(s) per figure`,
     '',
-    'Broker, Redis, producer and consumers all share the same cores. Flows/s; RSS is the peak resident memory of the process (the largest of them for a group).',
+    `${results.cluster.brokers === 1 ? 'One Kafka broker' : `${results.cluster.brokers} Kafka brokers on this machine, topics with ${results.cluster.replicas} replicas`}; brokers, Redis, producer and consumers all share the same cores. Flows/s; RSS is the peak resident memory of the process (the largest of them for a group). Targets are the ratios the project aims for; "short" says how many times faster ours must get to meet one.`,
   ];
   for (const size of results.sizes) {
     const figure = (name: string | number | undefined) => (typeof name === 'string' ? size.figures[name] : name);
@@ -103,14 +161,14 @@ export function formatResults(results: BenchResults): string {
       '',
       `## ${formatCount(size.lines)} lines`,
       '',
-      '| stage | ours (flows/s) | reference | reference (/s) | ratio | peak RSS (MB) |',
-      '| --- | ---: | --- | ---: | ---: | ---: |',
+      '| stage | ours (flows/s) | reference | reference (/s) | ratio | target | met | peak RSS (MB) |',
+      '| --- | ---: | --- | ---: | ---: | ---: | --- | ---: |',
     );
     for (const row of ROWS) {
       const ours = figure(row.ours);
       const reference = figure(row.reference);
       lines.push(
-        `| ${row.stage} | ${n(ours)} | ${row.referenceName} | ${n(reference)} | ${ratio(ours, reference)} | ${n(figure(row.rss))} |`,
+        `| ${row.stage} | ${n(ours)} | ${row.referenceName} | ${n(reference)} | ${ratio(ours, reference)} | ${row.target === undefined ? '' : `≥ ${row.target.toFixed(2)}×`} | ${targetMet(ours, reference, row.target)} | ${n(figure(row.rss))} |`,
       );
     }
     if (size.latency !== undefined) {

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import {
+  brokerDefaultReplication,
   connectAdmin,
   connectRedis,
   createKafka,
@@ -17,15 +18,18 @@ import {
   ensureTopics,
   formatCount,
   loadConfig,
+  perSecond,
 } from '../common/index.ts';
 import { generateFlowText } from '../data/flow-generator.ts';
 import { ensureInfra } from '../infra/infra-guard.ts';
 import { resetState, StateReader } from '../state/index.ts';
 import { csvParseRate, redisIncrRate, scannerRate } from './ceilings.ts';
 import { consumerPerformance, producerPerformance } from './kafka-tools.ts';
+import { kafkajsLoopRate } from './kafkajs-ceiling.ts';
 import { consumeStage, endToEndStage, freshRun, produceStage, type Run, verifyStage } from './pipeline-stages.ts';
 import { platformaticProducerRate } from './platformatic-peer.ts';
 import { type BenchResults, formatResults, median, type SizeResults } from './results.ts';
+import { buildStreamsPeer, startStreamsPeer } from './streams-peer.ts';
 
 const program = new Command('bench')
   .option('--lines <list>', 'file sizes, comma-separated', '1000000,10000000')
@@ -59,6 +63,7 @@ async function flowFile(lines: number): Promise<string> {
   return path;
 }
 
+buildStreamsPeer(say);
 const infra = await ensureInfra(config, say);
 const redis = await connectRedis(createRedis(config), config);
 const admin = await connectAdmin(createKafka(config, log, 'flowwatch-bench'), config);
@@ -75,6 +80,18 @@ async function dropRuns(): Promise<void> {
   const topics = [...new Set(topicsToDrop.splice(0))].filter((topic) => existing.has(topic));
   if (topics.length > 0) await admin.deleteTopics({ topics });
   for (const prefix of prefixesToDrop.splice(0)) await resetState(redis, prefix);
+}
+
+/** The Kafka Streams peer's own topics (its state store's changelog), dropped with the runs. */
+const trackStreamsApp = (applicationId: string) => {
+  topicsToDrop.push(`${applicationId}-webserver-counts-changelog`);
+  return applicationId;
+};
+
+/** Replicas of each partition of `topic`: the Kafka Streams peer's own topics get as many. */
+async function replicasOf(topic: string): Promise<number> {
+  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+  return metadata.topics[0]?.partitions[0]?.replicas.length ?? 1;
 }
 
 /** A fresh run for the end-to-end stage, with the reader of its state. */
@@ -130,11 +147,36 @@ async function measureSize(lines: number): Promise<SizeResults> {
     const cp = await consumerPerformance(brokers, produced.topic, lines, freshRun('cp').group);
     add('consumer.reference', cp.recordsPerSecond);
     say(`  ConsumerPerformance ${Math.round(cp.recordsPerSecond)} records/s`);
+    const loop = await kafkajsLoopRate(brokers, produced.topic, freshRun('loop').group, lines);
+    add('consumer.ceiling', loop.recordsPerSecond);
+    say(`  bare kafkajs loop ${Math.round(loop.recordsPerSecond)} records/s`);
+
+    const replicas = await replicasOf(produced.topic);
+    const streamsApp = trackStreamsApp(freshRun('streams').group);
+    const streams = await startStreamsPeer(brokers, produced.topic, streamsApp, replicas).done;
+    add('consumer.streams', streams.recordsPerSecond);
+    add('consumer.streams.rss', streams.peakRssMb);
+    say(`  Kafka Streams peer ${Math.round(streams.recordsPerSecond)} records/s`);
 
     const e2e = await endToEndStage(...e2eRun('e2e'), file, lines);
     add('e2e.rate', e2e.flowsPerSecond);
     add('e2e.rss', e2e.peakRssMb);
     say(`  end to end ${Math.round(e2e.flowsPerSecond)} flows/s`);
+
+    // The end-to-end figure of the peer: the same producer feeding the Kafka Streams application.
+    const fed = track(freshRun('e2e-streams'));
+    await ensureTopics(admin, fed.topic);
+    const fedApp = startStreamsPeer(brokers, fed.topic, trackStreamsApp(fed.group), replicas, lines);
+    try {
+      await fedApp.running;
+      const startedAt = Date.now();
+      await produceStage(fed, file);
+      const { finishedAtMs } = await fedApp.done;
+      add('e2e.streams', perSecond(lines, finishedAtMs - startedAt));
+      say(`  end to end, Kafka Streams peer ${Math.round(perSecond(lines, finishedAtMs - startedAt))} flows/s`);
+    } finally {
+      fedApp.kill();
+    }
 
     add('redis.incr', await redisIncrRate(1_000_000));
     await dropRuns();
@@ -169,6 +211,10 @@ try {
       kafka: kafkaVersion,
       kafkajs: packageVersion('kafkajs'),
       platformaticKafka: packageVersion('@platformatic/kafka'),
+    },
+    cluster: {
+      brokers: (await admin.describeCluster()).brokers.length,
+      replicas: await brokerDefaultReplication(admin),
     },
     runs,
     sizes: [],

@@ -37,6 +37,7 @@ export {
   STDIN_FINGERPRINT,
 } from './source-identity.ts';
 export {
+  brokerDefaultReplication,
   DEFAULT_PARTITIONS,
   ensureTopics,
   ensureTopicsPatiently,

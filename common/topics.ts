@@ -93,7 +93,7 @@ function metadataOnceKnown(admin: Admin, topics: string[]) {
  * died moments ago still counts until the controller notices (seconds), and a connection refused is
  * not retried. So each broker is asked in turn, a few rounds, before giving up.
  */
-async function brokerDefaultReplication(admin: Admin): Promise<number> {
+export async function brokerDefaultReplication(admin: Admin): Promise<number> {
   const { controller, brokers } = await admin.describeCluster();
   const nodeIds = brokers
     .map((broker) => broker.nodeId)
