@@ -1,5 +1,6 @@
 // The `flowwatch` command line: wires the commands (one file each) and turns every error into one
 // plain sentence and the exit code its code has (common/errors.ts), here and nowhere else.
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { exitCodeOf, FlowwatchError } from '../common/index.ts';
 import { addConsumeCommand } from './consume-command.ts';
@@ -12,12 +13,18 @@ import { addWalkthroughCommand } from './walkthrough-command.ts';
 
 export { SAMPLE_FILE } from './options.ts';
 
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 export function buildProgram(): Command {
   const program = withGlobalOptions(
     new Command('flowwatch').description(
       'Which devices are web servers? Stream netflow through Kafka, count port-80 flows per device exactly once in Redis, and check the stream against the batch answer.',
     ),
-  ).showHelpAfterError('(run with --help for usage)');
+  )
+    .version(version, '-V, --version', 'print the version of flowwatch')
+    .showHelpAfterError('(run with --help for usage)');
   addProduceCommand(program);
   addConsumeCommand(program);
   addVerifyCommand(program);
