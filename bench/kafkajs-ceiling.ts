@@ -2,10 +2,14 @@
 // concurrency as `flowwatch consume`, which only decodes each message's key and value (no Redis, no
 // offsets kept). Whatever the exactly-once consumer does on top costs the difference. Run as a child
 // process, it prints one JSON line.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { NODE_MEMORY_FLAGS, perSecond } from '../common/index.ts';
 import { probe } from './process-probe.ts';
+
+/** A topic that never holds `records` messages must not keep the benchmark waiting for ever. */
+const READ_TIMEOUT_MS = 10 * 60_000;
 
 export interface CeilingResult {
   readonly recordsPerSecond: number;
@@ -66,7 +70,12 @@ async function readTopic(brokers: string, topic: string, group: string, records:
         if (seen >= records) finish(performance.now() - (started ?? performance.now()));
       },
     });
-    const elapsedMs = await finished;
+    const elapsedMs = await Promise.race([
+      finished,
+      sleep(READ_TIMEOUT_MS, undefined, { ref: false }).then(() => {
+        throw new Error(`read ${seen} of ${records} messages in ${READ_TIMEOUT_MS / 1000} s`);
+      }),
+    ]);
     if (decodedBytes === 0) throw new Error('the loop decoded nothing');
     return perSecond(seen, elapsedMs);
   } finally {

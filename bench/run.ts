@@ -176,6 +176,7 @@ async function measureSize(lines: number): Promise<SizeResults> {
       say(`  end to end, Kafka Streams peer ${Math.round(perSecond(lines, finishedAtMs - startedAt))} flows/s`);
     } finally {
       fedApp.kill();
+      await fedApp.done.catch(() => undefined);
     }
 
     add('redis.incr', await redisIncrRate(1_000_000));
