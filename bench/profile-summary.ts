@@ -76,4 +76,11 @@ if (path === undefined) {
   process.stderr.write('usage: node bench/profile-summary.ts <file.cpuprofile|dir> [top]\n');
   process.exit(2);
 }
-process.stdout.write(`${summarise(JSON.parse(readFileSync(profileFile(path), 'utf8')) as CpuProfile, Number(top))}\n`);
+let profile: CpuProfile;
+try {
+  profile = JSON.parse(readFileSync(profileFile(path), 'utf8')) as CpuProfile;
+} catch (error) {
+  process.stderr.write(`profile-summary: cannot read a CPU profile from ${path}: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+process.stdout.write(`${summarise(profile, Number(top))}\n`);

@@ -68,6 +68,11 @@ const infra = await ensureInfra(config, say);
 const redis = await connectRedis(createRedis(config), config);
 const admin = await connectAdmin(createKafka(config, log, 'flowwatch-bench'), config);
 const brokers = config.kafkaBrokers.join(',');
+// The replicas every topic of a run gets (the brokers' default); the Kafka Streams peer's own too.
+const cluster = {
+  brokers: (await admin.describeCluster()).brokers.length,
+  replicas: await brokerDefaultReplication(admin),
+};
 const topicsToDrop: string[] = [];
 const prefixesToDrop: string[] = [];
 const track = (run: Run) => {
@@ -87,12 +92,6 @@ const trackStreamsApp = (applicationId: string) => {
   topicsToDrop.push(`${applicationId}-webserver-counts-changelog`);
   return applicationId;
 };
-
-/** Replicas of each partition of `topic`: the Kafka Streams peer's own topics get as many. */
-async function replicasOf(topic: string): Promise<number> {
-  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-  return metadata.topics[0]?.partitions[0]?.replicas.length ?? 1;
-}
 
 /** A fresh run for the end-to-end stage, with the reader of its state. */
 function e2eRun(label: string): [Run, StateReader] {
@@ -151,9 +150,8 @@ async function measureSize(lines: number): Promise<SizeResults> {
     add('consumer.ceiling', loop.recordsPerSecond);
     say(`  bare kafkajs loop ${Math.round(loop.recordsPerSecond)} records/s`);
 
-    const replicas = await replicasOf(produced.topic);
     const streamsApp = trackStreamsApp(freshRun('streams').group);
-    const streams = await startStreamsPeer(brokers, produced.topic, streamsApp, replicas).done;
+    const streams = await startStreamsPeer(brokers, produced.topic, streamsApp, cluster.replicas).done;
     add('consumer.streams', streams.recordsPerSecond);
     add('consumer.streams.rss', streams.peakRssMb);
     say(`  Kafka Streams peer ${Math.round(streams.recordsPerSecond)} records/s`);
@@ -166,14 +164,15 @@ async function measureSize(lines: number): Promise<SizeResults> {
     // The end-to-end figure of the peer: the same producer feeding the Kafka Streams application.
     const fed = track(freshRun('e2e-streams'));
     await ensureTopics(admin, fed.topic);
-    const fedApp = startStreamsPeer(brokers, fed.topic, trackStreamsApp(fed.group), replicas, lines);
+    const fedApp = startStreamsPeer(brokers, fed.topic, trackStreamsApp(fed.group), cluster.replicas, lines);
     try {
       await fedApp.running;
       const startedAt = Date.now();
       await produceStage(fed, file);
       const { finishedAtMs } = await fedApp.done;
-      add('e2e.streams', perSecond(lines, finishedAtMs - startedAt));
-      say(`  end to end, Kafka Streams peer ${Math.round(perSecond(lines, finishedAtMs - startedAt))} flows/s`);
+      const rate = perSecond(lines, finishedAtMs - startedAt);
+      add('e2e.streams', rate);
+      say(`  end to end, Kafka Streams peer ${Math.round(rate)} flows/s`);
     } finally {
       fedApp.kill();
       await fedApp.done.catch(() => undefined);
@@ -213,10 +212,7 @@ try {
       kafkajs: packageVersion('kafkajs'),
       platformaticKafka: packageVersion('@platformatic/kafka'),
     },
-    cluster: {
-      brokers: (await admin.describeCluster()).brokers.length,
-      replicas: await brokerDefaultReplication(admin),
-    },
+    cluster,
     runs,
     sizes: [],
   };
