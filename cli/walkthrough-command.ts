@@ -25,13 +25,14 @@ interface WalkthroughFlags extends PaceFlags {
   readonly top: number;
   readonly minCount: number;
   readonly dashboardPort: number;
+  readonly reset?: boolean;
 }
 
 export function addWalkthroughCommand(program: Command): void {
   const command = program
     .command('walkthrough')
     .description(
-      'the whole walkthrough (npm start): start Kafka/Redis if needed, reset a fresh run, stream the file through N consumers while showing the ranking, then run the batch check; exit 0 iff stream and batch agree',
+      'the whole walkthrough (npm start): start Kafka/Redis if needed, reset a fresh run (deleting only the topic, group offsets and Redis keys a walkthrough made; anything else under those names needs --reset), stream the file through N consumers while showing the ranking, then run the batch check; exit 0 iff stream and batch agree',
     )
     .argument('[file]', 'flow file (plain or gzip), e.g. a real LANL day', SAMPLE_FILE)
     .option('--consumers <n>', 'members of the consumer group', integer(1), 2)
@@ -58,6 +59,10 @@ export function addWalkthroughCommand(program: Command): void {
       port,
       DEFAULT_DASHBOARD_PORT,
     )
+    .option(
+      '--reset',
+      'delete what the topic, its dead-letter topic, the group and the key prefix hold even if no walkthrough made it (named in one line first); without it the walkthrough refuses such names',
+    )
     .action(async (file: string, flags: WalkthroughFlags) => {
       const { config, log } = commandSetup(program);
       process.exitCode = await runWalkthrough(config, log, {
@@ -71,6 +76,7 @@ export function addWalkthroughCommand(program: Command): void {
         refreshMs: 250,
         catchUpTimeoutMs: 120_000,
         dashboardPort: flags.dashboardPort,
+        reset: flags.reset === true,
       });
     });
 }

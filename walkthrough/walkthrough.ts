@@ -41,6 +41,8 @@ export interface WalkthroughOptions {
   readonly catchUpTimeoutMs: number;
   /** Port of the live dashboard; when it is taken, any free port. */
   readonly dashboardPort: number;
+  /** Delete what the topic, group and key prefix hold even if no walkthrough made it. */
+  readonly reset: boolean;
 }
 
 export async function runWalkthrough(config: Config, log: Logger, options: WalkthroughOptions): Promise<number> {
@@ -57,13 +59,18 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     say(
       `fresh run: topic ${config.topic} (${options.partitions} partitions), group ${config.group}, Redis keys ${config.keyPrefix}:*`,
     );
-    await prepareFreshRun(admin, redis, {
-      topic: config.topic,
-      group: config.group,
-      keyPrefix: config.keyPrefix,
-      partitions: options.partitions,
-      replicationFactor: config.replicationFactor,
-    });
+    await prepareFreshRun(
+      admin,
+      redis,
+      {
+        topic: config.topic,
+        group: config.group,
+        keyPrefix: config.keyPrefix,
+        partitions: options.partitions,
+        replicationFactor: config.replicationFactor,
+      },
+      { reset: options.reset, say },
+    );
     dashboard = await DashboardServer.start(config, log, {
       host: '127.0.0.1',
       port: options.dashboardPort,
