@@ -1,7 +1,7 @@
 // `npm start` as a newcomer runs it: a child process that streams a file end to end and ends with
 // the batch check's verdict.
 import { execFileSync, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -33,12 +33,17 @@ afterAll(async () => {
     execFileSync(KAFKA_SCRIPT, ['stop'], { env: { ...process.env, ...ownBroker }, stdio: 'ignore' });
     rmSync(`${ROOT}.flowwatch/kafka-${ownBroker.KAFKA_PORT}`, { recursive: true, force: true });
   }
+  for (const topic of logFolders) rmSync(`${ROOT}.flowwatch/walkthrough-${topic}`, { recursive: true, force: true });
   await runs.cleanup();
   await admin.disconnect();
   redis.disconnect();
 });
 
+/** The topics whose runs left a log folder in the run directory. */
+const logFolders = new Set<string>();
+
 function npmStart(names: TestNames, args: string[], env: Record<string, string> = { LOG_LEVEL: 'warn' }) {
+  logFolders.add(names.topic);
   const child = spawn('npm', ['start', '--', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...pipelineEnv(names), ...env },
@@ -153,6 +158,15 @@ describe('npm start', () => {
     expect(result.stdout).toMatch(/^stream and batch agree/m);
     expect(logLines(result.stdout)).toEqual([]);
     expect(logLines(result.stderr)).toEqual([]);
+    // The logs are kept, in the folder it names.
+    const folder = /^logs: (.+)\/$/m.exec(result.stdout)?.[1];
+    expect(folder).toBe(`.flowwatch/walkthrough-${names.topic}`);
+    expect(readdirSync(`${ROOT}${folder}`).sort()).toEqual([
+      'consumer-1.log',
+      'consumer-2.log',
+      'producer.log',
+      'walkthrough.log',
+    ]);
   });
 
   it('ends with exit 1 and the difference when the state is tampered with mid-run', async () => {
