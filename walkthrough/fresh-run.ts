@@ -64,8 +64,10 @@ export async function prepareFreshRun(
     if (!holdsNothing(foreign)) throw new FlowwatchError(ErrorCode.NAMES_IN_USE, refusal(foreign, names));
   }
 
-  if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: RECREATE_TIMEOUT_MS });
+  // The group first: it is the one deletion that may be refused (members that stay, an ACL), and then
+  // nothing else is gone.
   await deleteGroupOffsets(admin, names.group);
+  if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: RECREATE_TIMEOUT_MS });
   await resetState(redis, names.keyPrefix);
   // Claimed before the topics exist: a run stopped at any point below leaves names the next one may reuse.
   await writeWalkthroughMarker(redis, names.keyPrefix, { topic: names.topic, group: names.group });
