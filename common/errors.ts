@@ -26,6 +26,8 @@ const ERRORS = {
   FW_KAFKA_TLS_UNTRUSTED: fails(),
   FW_KAFKA_TOPIC_MISSING: fails(),
   FW_KAFKA_TOPIC_LAYOUT: fails(),
+  FW_KAFKA_REFUSED: fails(),
+  FW_NAMES_IN_USE: fails(),
   FW_REDIS_UNREACHABLE: fails(true),
   FW_REDIS_REFUSED: fails(),
   FW_REDIS_AUTH_FAILED: fails(),
@@ -52,6 +54,10 @@ export const ErrorCode = {
   KAFKA_TLS_UNTRUSTED: 'FW_KAFKA_TLS_UNTRUSTED',
   KAFKA_TOPIC_MISSING: 'FW_KAFKA_TOPIC_MISSING',
   KAFKA_TOPIC_LAYOUT: 'FW_KAFKA_TOPIC_LAYOUT',
+  /** A broker answered a request with an error of its own (an ACL that forbids it, say). */
+  KAFKA_REFUSED: 'FW_KAFKA_REFUSED',
+  /** The walkthrough's topic, group or key prefix holds data it did not make (see `--reset`). */
+  NAMES_IN_USE: 'FW_NAMES_IN_USE',
   REDIS_UNREACHABLE: 'FW_REDIS_UNREACHABLE',
   /** Redis answered a command with an error of its own (a key of the wrong type, a script error). */
   REDIS_REFUSED: 'FW_REDIS_REFUSED',

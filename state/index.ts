@@ -1,6 +1,6 @@
 // The Redis state, end to end: key names, the Lua scripts and their replies, the consumer's writer,
-// every reader, reset, and the batch check's record. Nothing outside this folder names a key: others
-// (a redis-cli hint, tests) take the names from `stateKeys`.
+// every reader, reset, the batch check's record and the walkthrough's marker. Nothing outside this
+// folder names a key: others (a redis-cli hint, tests) take the names from `stateKeys`.
 export { CHECK_DIFFERENCES_KEPT, type CheckRecord, parseCheck, writeCheck } from './check-record.ts';
 export { type PartitionId, partitionId, partitionOf, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
 export {
@@ -22,3 +22,10 @@ export {
   type StateIncrements,
   StateWriter,
 } from './state-writer.ts';
+export {
+  type HeldState,
+  heldState,
+  readWalkthroughMarker,
+  type WalkthroughMarker,
+  writeWalkthroughMarker,
+} from './walkthrough-marker.ts';

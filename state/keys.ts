@@ -24,6 +24,8 @@ export const stateKeys = {
   watermark: (prefix: string) => `${prefix}:watermark`,
   /** String: the last batch check (`flowwatch verify`), see check-record.ts. */
   check: (prefix: string) => `${prefix}:check`,
+  /** Hash: the topic and group a walkthrough made along with this state (see walkthrough-marker.ts). */
+  walkthrough: (prefix: string) => `${prefix}:walkthrough`,
 } as const;
 
 /** The fields of the totals hash, in the order the apply script receives their increments. */

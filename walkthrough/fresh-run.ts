@@ -1,29 +1,76 @@
 // Resets what a walkthrough run uses, so it can run again and again: the topic and its dead-letter
-// topic, the consumer group's offsets, and the Redis keys under the prefix.
+// topic, the consumer group's offsets, and the Redis keys under the prefix. It deletes them only when
+// a walkthrough made them (the marker beside the state says so) or when --reset asks; otherwise it
+// refuses, naming what it found.
 import type { Admin } from 'kafkajs';
-import { deadLetterTopic, ensureTopics, isFlowwatchError, retrying } from '../common/index.ts';
-import { resetState, type StateClient } from '../state/index.ts';
+import {
+  deadLetterTopic,
+  ErrorCode,
+  ensureTopics,
+  FlowwatchError,
+  isFlowwatchError,
+  retrying,
+} from '../common/index.ts';
+import {
+  heldState,
+  readWalkthroughMarker,
+  resetState,
+  type StateClient,
+  writeWalkthroughMarker,
+} from '../state/index.ts';
+import { deleteGroupOffsets, heldGroup } from './group-offsets.ts';
+import {
+  type HeldTopic,
+  type HeldUnderNames,
+  holdsNothing,
+  notMadeByWalkthrough,
+  type RunNames,
+  refusal,
+  resetAnnouncement,
+} from './names-in-use.ts';
 
 const RECREATE_TIMEOUT_MS = 30_000;
+
+export interface FreshRunNames extends RunNames {
+  readonly partitions: number;
+  readonly replicationFactor: number | undefined;
+}
+
+export interface FreshRunOptions {
+  /** Delete whatever the names hold, made by a walkthrough or not. */
+  readonly reset: boolean;
+  /** Prints one line for the user. */
+  readonly say: (line: string) => void;
+}
 
 /** Deletes the run's topics, group offsets and state, and creates the topics again, empty. */
 export async function prepareFreshRun(
   admin: Admin,
   redis: StateClient,
-  names: {
-    topic: string;
-    group: string;
-    keyPrefix: string;
-    partitions: number;
-    replicationFactor: number | undefined;
-  },
+  names: FreshRunNames,
+  options: FreshRunOptions,
 ): Promise<void> {
   const topics = [names.topic, deadLetterTopic(names.topic)];
   const existing = new Set(await admin.listTopics());
   const present = topics.filter((topic) => existing.has(topic));
+  const held: HeldUnderNames = {
+    topics: await topicsWithMessages(admin, present),
+    group: await heldGroup(admin, names.group),
+    state: await heldState(redis, names.keyPrefix),
+  };
+  if (options.reset) options.say(resetAnnouncement(held, names));
+  else {
+    const foreign = notMadeByWalkthrough(held, await readWalkthroughMarker(redis, names.keyPrefix), names);
+    if (!holdsNothing(foreign)) throw new FlowwatchError(ErrorCode.NAMES_IN_USE, refusal(foreign, names));
+  }
+
+  // The group first: it is the one deletion that may be refused (members that stay, an ACL), and then
+  // nothing else is gone.
+  await deleteGroupOffsets(admin, names.group);
   if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: RECREATE_TIMEOUT_MS });
-  await admin.deleteGroups([names.group]).catch(() => undefined);
   await resetState(redis, names.keyPrefix);
+  // Claimed before the topics exist: a run stopped at any point below leaves names the next one may reuse.
+  await writeWalkthroughMarker(redis, names.keyPrefix, { topic: names.topic, group: names.group });
   // A deleted topic lingers for a moment in the broker's metadata: retry the creation until it takes.
   const recreate = async () => {
     await ensureTopics(admin, names.topic, {
@@ -39,4 +86,15 @@ export async function prepareFreshRun(
     intervalMs: 300,
     retriable: (error) => !isFlowwatchError(error),
   });
+}
+
+/** The topics that hold messages; an empty topic holds nothing to lose. */
+async function topicsWithMessages(admin: Admin, topics: readonly string[]): Promise<HeldTopic[]> {
+  const held: HeldTopic[] = [];
+  for (const name of topics) {
+    const offsets = await admin.fetchTopicOffsets(name);
+    const messages = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    if (messages > 0) held.push({ name, messages });
+  }
+  return held;
 }

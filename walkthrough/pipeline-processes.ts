@@ -1,23 +1,34 @@
 // The walkthrough's producer and consumers: real `flowwatch` processes, as a user would run them,
-// each with its events read over a pipe of its own.
+// each with its events read over a pipe of its own and its log written to a file of its own.
 import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { type Config, type InstrumentationEvent, spawnFlowwatch } from '../common/index.ts';
 
 const TAIL_LINES = 20;
+/** The sentence a flowwatch command ends with when it could not do its job (cli/main.ts). */
+const FAILURE_SENTENCE = /^flowwatch: (.*)$/;
 
 export class FlowwatchProcess {
   readonly name: string;
   readonly exited: Promise<number>;
+  /** The file its log goes to. */
+  readonly logFile: string;
   private readonly child: ChildProcess;
+  private readonly log: WriteStream;
   private readonly tail: string[] = [];
   private readonly received: InstrumentationEvent[] = [];
   private stopRequested = false;
   private exitCode: number | undefined;
 
-  constructor(name: string, args: readonly string[], config: Config, env: Record<string, string>) {
+  constructor(name: string, args: readonly string[], config: Config, logFile: string) {
     this.name = name;
-    this.child = spawnFlowwatch(args, { config, env, onEvent: (event) => this.received.push(event) });
+    this.logFile = logFile;
+    this.log = createWriteStream(logFile);
+    // A log file that cannot be written costs the log, never the run.
+    this.log.on('error', () => undefined);
+    this.child = spawnFlowwatch(args, { config, onEvent: (event) => this.received.push(event) });
     this.child.stdout?.resume();
+    this.child.stderr?.pipe(this.log);
     this.child.stderr?.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
         if (line.trim() === '') continue;
@@ -42,9 +53,20 @@ export class FlowwatchProcess {
     return this.received.findLast((event) => event.type === type);
   }
 
-  /** The last lines it logged, for explaining a failure. */
-  get lastLogLines(): readonly string[] {
-    return this.tail;
+  /**
+   * Why it failed, in one sentence: the one it ended with, or else the message of the last error it
+   * logged; its log file holds the rest.
+   */
+  get reason(): string {
+    for (const line of this.tail.toReversed()) {
+      const sentence = FAILURE_SENTENCE.exec(line)?.[1];
+      if (sentence !== undefined) return sentence;
+    }
+    for (const line of this.tail.toReversed()) {
+      const entry = parsedEntry(line);
+      if (entry !== undefined && (entry.level ?? 0) >= 50) return entry.err?.message ?? entry.msg ?? line;
+    }
+    return 'it gave no reason';
   }
 
   /** Its exit code once it has exited. */
@@ -62,5 +84,20 @@ export class FlowwatchProcess {
     this.stopRequested = true;
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     return this.exited;
+  }
+}
+
+interface LogEntry {
+  readonly level?: number;
+  readonly msg?: string;
+  readonly err?: { readonly message?: string };
+}
+
+function parsedEntry(line: string): LogEntry | undefined {
+  try {
+    const entry: unknown = JSON.parse(line);
+    return typeof entry === 'object' && entry !== null ? (entry as LogEntry) : undefined;
+  } catch {
+    return undefined;
   }
 }

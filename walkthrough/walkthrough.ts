@@ -26,6 +26,7 @@ import { formatReport, verify } from '../verify/index.ts';
 import { prepareFreshRun } from './fresh-run.ts';
 import { FlowwatchProcess } from './pipeline-processes.ts';
 import { RankingDisplay } from './ranking-display.ts';
+import type { RunLogs } from './run-logs.ts';
 
 export interface WalkthroughOptions {
   readonly file: string;
@@ -41,6 +42,10 @@ export interface WalkthroughOptions {
   readonly catchUpTimeoutMs: number;
   /** Port of the live dashboard; when it is taken, any free port. */
   readonly dashboardPort: number;
+  /** Delete what the topic, group and key prefix hold even if no walkthrough made it. */
+  readonly reset: boolean;
+  /** Where the processes' logs go (the walkthrough's own logger writes there too). */
+  readonly logs: RunLogs;
 }
 
 export async function runWalkthrough(config: Config, log: Logger, options: WalkthroughOptions): Promise<number> {
@@ -57,13 +62,18 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     say(
       `fresh run: topic ${config.topic} (${options.partitions} partitions), group ${config.group}, Redis keys ${config.keyPrefix}:*`,
     );
-    await prepareFreshRun(admin, redis, {
-      topic: config.topic,
-      group: config.group,
-      keyPrefix: config.keyPrefix,
-      partitions: options.partitions,
-      replicationFactor: config.replicationFactor,
-    });
+    await prepareFreshRun(
+      admin,
+      redis,
+      {
+        topic: config.topic,
+        group: config.group,
+        keyPrefix: config.keyPrefix,
+        partitions: options.partitions,
+        replicationFactor: config.replicationFactor,
+      },
+      { reset: options.reset, say },
+    );
     dashboard = await DashboardServer.start(config, log, {
       host: '127.0.0.1',
       port: options.dashboardPort,
@@ -74,15 +84,17 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     });
     say(`dashboard: ${dashboard.url}`);
 
-    // Every setting, flags included, reaches the children; their logs are kept for a failure only.
-    const env = { LOG_LEVEL: 'warn' };
+    say(`logs: ${options.logs.shown}/`);
+
+    // Every setting, flags included, reaches the children; their logs go to their files, never the terminal.
+    const logFile = (name: string) => options.logs.file(name);
     for (let i = 1; i <= options.consumers; i++) {
       processes.push(
         new FlowwatchProcess(
           `consumer ${i}`,
           ['consume', '--status-interval-ms', '0', '--session-timeout-ms', '6000'],
           config,
-          env,
+          logFile(`consumer ${i}`),
         ),
       );
     }
@@ -96,7 +108,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
       'producer',
       ['produce', options.file, '--json', '--no-progress', ...paceArgs],
       config,
-      env,
+      logFile('producer'),
     );
     processes.push(producer);
     say(
@@ -116,14 +128,14 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
       if (producer.code !== undefined && producer.code !== 0) {
         throw new FlowwatchError(
           ErrorCode.PROCESS_FAILED,
-          `the producer failed (exit ${producer.code}):\n${producer.lastLogLines.join('\n')}`,
+          `the producer failed (exit ${producer.code}): ${producer.reason} (its log: ${producer.logFile})`,
         );
       }
       const dead = processes.find((p) => p !== producer && p.exitedEarly);
       if (dead !== undefined) {
         throw new FlowwatchError(
           ErrorCode.PROCESS_FAILED,
-          `${dead.name} stopped unexpectedly:\n${dead.lastLogLines.join('\n')}`,
+          `${dead.name} stopped unexpectedly (exit ${dead.code}): ${dead.reason} (its log: ${dead.logFile})`,
         );
       }
       if (producer.code === 0) {
