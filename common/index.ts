@@ -26,6 +26,7 @@ export {
   serveMetrics,
 } from './metrics-server.ts';
 export { formatCount, perSecond } from './number-format.ts';
+export { printable } from './printable-text.ts';
 export { connectRedis, createRedis, describeRedis, type RedisClient, redactUrl, redisFailure } from './redis-client.ts';
 export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
 export { type MetricLabels, scrapedCounter, scrapedGauge } from './scraped-metrics.ts';
