@@ -1,5 +1,6 @@
 // What every command shares: configuration, errors, logging, Kafka and Redis set-up, signals and
 // stops, instrumentation events, serving metrics, starting a flowwatch process.
+export { HostAllowList } from './allowed-hosts.ts';
 export { type Config, type ConfigSource, deadLetterTopic, loadConfig } from './config.ts';
 export {
   ErrorCode,
