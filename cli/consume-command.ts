@@ -53,7 +53,7 @@ export function addConsumeCommand(program: Command): void {
       statusIntervalMs: flags.statusIntervalMs,
       top: flags.top,
       terminal: process.stdout.isTTY === true,
-      metrics: metricsServer(flags),
+      metrics: metricsServer(flags, config),
     });
   });
 }

@@ -61,8 +61,10 @@ export interface MetricsFlags {
   readonly metricsHost: string;
 }
 
-export function metricsServer(flags: MetricsFlags): MetricsServerOptions | undefined {
-  return flags.metricsPort === 0 ? undefined : { host: flags.metricsHost, port: flags.metricsPort };
+export function metricsServer(flags: MetricsFlags, config: Config): MetricsServerOptions | undefined {
+  return flags.metricsPort === 0
+    ? undefined
+    : { host: flags.metricsHost, port: flags.metricsPort, allowedHosts: config.allowedHosts };
 }
 
 /** `--rate` and `--speedup` (and any option that rules both out, such as the walkthrough's `--max-speed`). */
@@ -109,6 +111,7 @@ interface GlobalFlags {
   prefix?: string;
   logLevel?: string;
   replicationFactor?: string;
+  allowedHosts?: string;
 }
 
 /** The global flags, every one also an environment variable (see loadConfig). */
@@ -166,6 +169,10 @@ export function withGlobalOptions(program: Command): Command {
     .option(
       '--replication-factor <n>',
       "replicas of each partition of the topics flowwatch creates (env FLOWWATCH_REPLICATION_FACTOR, default: the brokers' default.replication.factor)",
+    )
+    .option(
+      '--allowed-hosts <list>',
+      "Host names the dashboard and metrics servers answer besides localhost, 127.0.0.1, [::1] and their listen address on their port, e.g. a proxy's: name or name:port, comma-separated; any other Host gets 421 (env FLOWWATCH_ALLOWED_HOSTS)",
     );
 }
 
@@ -193,6 +200,7 @@ export function configFrom(program: Command): Config {
     FLOWWATCH_KEY_PREFIX: flags.prefix,
     LOG_LEVEL: flags.logLevel,
     FLOWWATCH_REPLICATION_FACTOR: flags.replicationFactor,
+    FLOWWATCH_ALLOWED_HOSTS: flags.allowedHosts,
   };
   return loadConfig(process.env, overrides);
 }

@@ -59,7 +59,7 @@ export function addProduceCommand(program: Command): void {
       pace: paceFrom(flags, undefined),
       json: flags.json === true,
       progress: flags.progress && process.stderr.isTTY === true,
-      metrics: metricsServer(flags),
+      metrics: metricsServer(flags, config),
     });
     process.exitCode = summary.complete ? 0 : EXIT_INTERRUPTED;
   });

@@ -1,5 +1,6 @@
 // The configuration every command shares: read from the environment once, validated, frozen.
 import { z } from 'zod';
+import { isHostEntry } from './allowed-hosts.ts';
 import {
   connectionSecurity,
   type KafkaSasl,
@@ -94,6 +95,16 @@ const schema = z.object({
     .max(32_767, 'must be at most 32767')
     .optional(),
   FLOWWATCH_EVENTS_FILE: z.string().optional(),
+  FLOWWATCH_ALLOWED_HOSTS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().refine(isHostEntry, 'each entry must be a host name or address, optionally with :port')))
+    .default([]),
 });
 
 export interface HostPort {
@@ -142,6 +153,8 @@ export interface Config {
   readonly replicationFactor: number | undefined;
   /** Where to write instrumentation events as JSON lines (see event-stream.ts); undefined: nowhere. */
   readonly eventsFile: string | undefined;
+  /** Host names the HTTP servers answer besides their own (a proxy's), `name` or `name:port`. */
+  readonly allowedHosts: readonly string[];
 }
 
 export type ConfigSource = Record<string, string | undefined>;
@@ -177,6 +190,7 @@ export function loadConfig(env: ConfigSource, overrides: ConfigSource = {}): Con
     logLevel: value.LOG_LEVEL,
     replicationFactor: value.FLOWWATCH_REPLICATION_FACTOR,
     eventsFile: value.FLOWWATCH_EVENTS_FILE,
+    allowedHosts: Object.freeze([...value.FLOWWATCH_ALLOWED_HOSTS]),
   });
 }
 
@@ -250,6 +264,7 @@ export function configEnvironment(config: Config): Record<string, string> {
     FLOWWATCH_KEY_PREFIX: config.keyPrefix,
     LOG_LEVEL: config.logLevel,
   };
+  if (config.allowedHosts.length > 0) env.FLOWWATCH_ALLOWED_HOSTS = config.allowedHosts.join(',');
   if (config.replicationFactor !== undefined) env.FLOWWATCH_REPLICATION_FACTOR = String(config.replicationFactor);
   if (config.kafkaTls !== undefined) {
     env.KAFKA_TLS = 'true';

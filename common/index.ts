@@ -1,5 +1,6 @@
 // What every command shares: configuration, errors, logging, Kafka and Redis set-up, signals and
 // stops, instrumentation events, serving metrics, starting a flowwatch process.
+export { HostAllowList } from './allowed-hosts.ts';
 export { type Config, type ConfigSource, deadLetterTopic, loadConfig } from './config.ts';
 export {
   ErrorCode,
@@ -26,6 +27,7 @@ export {
   serveMetrics,
 } from './metrics-server.ts';
 export { formatCount, perSecond } from './number-format.ts';
+export { printable } from './printable-text.ts';
 export { connectRedis, createRedis, describeRedis, type RedisClient, redactUrl, redisFailure } from './redis-client.ts';
 export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
 export { type MetricLabels, scrapedCounter, scrapedGauge } from './scraped-metrics.ts';

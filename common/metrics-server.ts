@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { HostAllowList } from './allowed-hosts.ts';
 import { ErrorCode, FlowwatchError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
@@ -53,19 +54,23 @@ export interface MetricsServerOptions {
   readonly host: string;
   /** A port of its own; 0 picks any free one (the commands treat 0 as "no server" before this). */
   readonly port: number;
+  /** Host names answered besides the local ones and `host` (see allowed-hosts.ts). */
+  readonly allowedHosts: readonly string[];
 }
 
 export class MetricsServer {
   private readonly server: Server;
+  private readonly hosts: HostAllowList;
   private stopping: Promise<void> | undefined;
 
-  private constructor(registry: Registry) {
+  private constructor(registry: Registry, options: MetricsServerOptions) {
+    this.hosts = new HostAllowList(options.host, options.allowedHosts);
     this.server = createServer((request, response) => void this.handle(registry, request, response));
   }
 
   /** Listens; a port in use is one plain sentence, as a usage error. */
   static async start(registry: Registry, options: MetricsServerOptions, log: Logger): Promise<MetricsServer> {
-    const metrics = new MetricsServer(registry);
+    const metrics = new MetricsServer(registry, options);
     const where = `${options.host}:${options.port}`;
     await new Promise<void>((resolve, reject) => {
       metrics.server.once('error', reject);
@@ -103,6 +108,7 @@ export class MetricsServer {
 
   private async handle(registry: Registry, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '').split('?')[0];
+    if (this.hosts.refuse(request, response)) return;
     if (path !== METRICS_PATH) {
       response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
       response.end(`not found: metrics are at ${METRICS_PATH}\n`);

@@ -1,10 +1,19 @@
 // The dashboard's HTTP server: serves the page and pushes a snapshot of the state to every open page
 // over server-sent events, and the state's metrics for Prometheus at /metrics. Read-only by
-// construction: only GET is answered, on six fixed paths, and nothing it serves changes any state.
+// construction: only GET is answered, on six fixed paths, and nothing it serves changes any state;
+// only to its own names (allowed-hosts.ts), to a bounded number of open pages.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { type Config, ErrorCode, FlowwatchError, type Logger, METRICS_PATH, serveMetrics } from '../common/index.ts';
+import {
+  type Config,
+  ErrorCode,
+  FlowwatchError,
+  HostAllowList,
+  type Logger,
+  METRICS_PATH,
+  serveMetrics,
+} from '../common/index.ts';
 import { createDashboardMetrics } from './dashboard-metrics.ts';
 import { loadPageAssets, type PageAsset } from './page-assets.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -38,12 +47,19 @@ const SECURITY_HEADERS = {
 /** A page that stops reading its events is dropped past this much unsent data, not buffered for ever. */
 const MAX_UNSENT_BYTES = 1 << 20;
 
+/**
+ * Event streams open at once; one more is refused (503) until one closes. Each costs a socket and a
+ * write of every snapshot, so a loop opening streams cannot exhaust the process.
+ */
+export const MAX_EVENT_STREAMS = 64;
+
 export class DashboardServer {
   private readonly options: DashboardOptions;
   private readonly log: Logger;
   private readonly assets: ReadonlyMap<string, PageAsset>;
   private readonly reader: SnapshotReader;
   private readonly server: Server;
+  private readonly hosts: HostAllowList;
   private readonly pages = new Set<ServerResponse>();
   /** The last snapshot as an event, sent at once to a page that opens. */
   private latest: string | undefined;
@@ -64,6 +80,7 @@ export class DashboardServer {
       readTimeoutMs: Math.max(1000, 2 * options.intervalMs),
     });
     this.metrics = createDashboardMetrics(() => this.snapshot);
+    this.hosts = new HostAllowList(options.host, config.allowedHosts);
     this.server = createServer((request, response) => this.handle(request, response));
   }
 
@@ -133,6 +150,7 @@ export class DashboardServer {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
+    if (this.hosts.refuse(request, response, SECURITY_HEADERS)) return;
     const path = (request.url ?? '').split('?')[0] ?? '';
     const asset = this.assets.get(path);
     if (asset === undefined && path !== EVENTS_PATH && path !== METRICS_PATH) {
@@ -159,6 +177,11 @@ export class DashboardServer {
   private openEvents(request: IncomingMessage, response: ServerResponse): void {
     if (this.stopping !== undefined) {
       reply(response, 503, 'the dashboard is stopping\n');
+      return;
+    }
+    if (this.pages.size >= MAX_EVENT_STREAMS) {
+      response.setHeader('Retry-After', '10');
+      reply(response, 503, `too many pages open (at most ${MAX_EVENT_STREAMS}): close one and reload\n`);
       return;
     }
     response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8' });

@@ -29,6 +29,11 @@ export interface SnapshotOptions {
 
 /** The hourly chart follows this many of the top devices: more lines would be unreadable. */
 const HOURLY_DEVICES = 5;
+/**
+ * The hourly chart shows the last this many hours counted (a week when none is missing): each is read
+ * at every refresh and sent to every page, so the work must not grow with the length of the stream.
+ */
+export const HOURS_SHOWN = 168;
 /** Flows/s are averaged over this long. */
 const RATE_WINDOW_MS = 3000;
 
@@ -109,13 +114,14 @@ export class SnapshotReader {
       state.hours(),
     ]);
     const devices = top.slice(0, HOURLY_DEVICES).map((d) => d.device);
+    const shown = hours.slice(-HOURS_SHOWN);
     return {
       top,
       devicesAtMinCount,
       totals,
       deadLetters: totals.invalidLines + totals.undecodable,
       watermark: watermark ?? null,
-      hourly: hourlySeries(hours, devices, await state.hourlyScores(hours, devices)),
+      hourly: hourlySeries(shown, devices, await state.hourlyScores(shown, devices), hours.length - shown.length),
       check,
     };
   }
@@ -162,7 +168,7 @@ function unreadable(): Omit<Snapshot, 'at' | 'topic' | 'keyPrefix' | 'minCount'>
     producedPerSecond: null,
     consumedPerSecond: null,
     watermark: null,
-    hourly: { hours: [], devices: [] },
+    hourly: { hours: [], earlierHours: 0, devices: [] },
     check: null,
   };
 }

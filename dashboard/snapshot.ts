@@ -27,6 +27,8 @@ export interface PartitionLag {
 /** Web requests per event-time hour for a few devices; `counts[i]` belongs to `hours[i]`. */
 export interface HourlySeries {
   readonly hours: readonly number[];
+  /** Hours counted before the first of `hours`: the chart shows only the last ones. */
+  readonly earlierHours: number;
   readonly devices: readonly { readonly device: string; readonly counts: readonly number[] }[];
 }
 

@@ -1,14 +1,16 @@
-// Renders a ranking and per-partition progress as plain text tables, for terminals and logs.
+// Renders a ranking and per-partition progress as plain text tables, for terminals and logs (device
+// names escaped: see printable).
 
-import { formatCount as n } from '../common/index.ts';
+import { formatCount as n, printable } from '../common/index.ts';
 import type { PartitionProgress } from './state-progress.ts';
 import type { RankedDevice } from './state-reader.ts';
 
 export function formatRanking(ranking: readonly RankedDevice[]): string {
   if (ranking.length === 0) return '  (no web requests counted yet)';
-  const width = Math.max(6, ...ranking.map((r) => r.device.length));
+  const shown = ranking.map((r) => printable(r.device));
+  const width = Math.max(6, ...shown.map((device) => device.length));
   const rows = ranking.map(
-    (r, i) => `  ${String(i + 1).padStart(3)}  ${r.device.padEnd(width)}  ${n(r.webRequests).padStart(10)}`,
+    (r, i) => `  ${String(i + 1).padStart(3)}  ${shown[i]?.padEnd(width)}  ${n(r.webRequests).padStart(10)}`,
   );
   return [`  ${'#'.padStart(3)}  ${'device'.padEnd(width)}  ${'web reqs'.padStart(10)}`, ...rows].join('\n');
 }

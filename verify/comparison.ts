@@ -1,5 +1,5 @@
 // Compares the batch answer with the streamed state: every device, every score, and the totals.
-import { formatCount as n } from '../common/index.ts';
+import { formatCount as n, printable } from '../common/index.ts';
 import type { StateTotals } from '../state/index.ts';
 import type { BatchCounts } from './batch-count.ts';
 
@@ -61,7 +61,7 @@ export function formatDifferences(comparison: Comparison, limit = 50): string {
       lines.push(`  ${t.total.padEnd(12)} ${n(t.batch).padStart(8)} ${n(t.stream).padStart(11)}`);
   }
   if (comparison.devices.length > 0) {
-    const shown = comparison.devices.slice(0, limit);
+    const shown = comparison.devices.slice(0, limit).map((d) => ({ ...d, device: printable(d.device) }));
     const width = Math.max(6, ...shown.map((d) => d.device.length));
     lines.push(`  ${'device'.padEnd(width)}  ${'batch'.padStart(8)}  ${'stream'.padStart(8)}  ${'diff'.padStart(8)}`);
     for (const d of shown) {

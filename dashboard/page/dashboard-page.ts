@@ -120,6 +120,13 @@ function renderTop(snapshot: Snapshot): void {
   );
 }
 
+/** The server sends only the last hours counted (a week's worth): says how many came before. */
+function earlier(hourly: HourlySeries): string {
+  return hourly.earlierHours === 0
+    ? ''
+    : `; only the last ${n(hourly.hours.length)} hours counted are shown, ${n(hourly.earlierHours)} earlier ones are not`;
+}
+
 function renderHourly(hourly: HourlySeries, watermark: number | null): void {
   const key = JSON.stringify(hourly);
   if (key !== drawn.hourly) {
@@ -147,7 +154,7 @@ function renderHourly(hourly: HourlySeries, watermark: number | null): void {
     'hourly-note',
     first === undefined || last === undefined
       ? 'no hourly counts yet'
-      : `${hourly.hours.length} hours, ${first} (${eventTime(first * 3600)}) to ${last} (${eventTime(last * 3600)})${final}`,
+      : `${hourly.hours.length} hours, ${first} (${eventTime(first * 3600)}) to ${last} (${eventTime(last * 3600)})${final}${earlier(hourly)}`,
   );
 }
 

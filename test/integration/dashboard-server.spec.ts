@@ -1,15 +1,17 @@
 // The dashboard's HTTP surface, without a browser: what it serves and with which headers, that it
 // answers nothing else, that its events carry the state, and that it only ever reads Redis.
 
-import { request } from 'node:http';
+import { type ClientRequest, type IncomingMessage, request } from 'node:http';
 import { Script } from 'node:vm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisClient } from '../../common/index.ts';
 import { type Config, createLogger, createRedis, FlowwatchError, loadConfig } from '../../common/index.ts';
-import { DashboardServer, type Snapshot } from '../../dashboard/index.ts';
+import { DashboardServer, HOURS_SHOWN, MAX_EVENT_STREAMS, type Snapshot } from '../../dashboard/index.ts';
+import { resetState } from '../../state/index.ts';
 import { spawnCli } from '../support/cli.ts';
 import { dashboardSnapshotWhere } from '../support/dashboard-events.ts';
+import { sendRequest } from '../support/http-request.ts';
 import { pipelineEnv } from '../support/pipeline.ts';
 import { planted } from '../support/planted-state.ts';
 import { OwnRedis } from '../support/redis-server.ts';
@@ -28,13 +30,7 @@ const options = { host: '127.0.0.1', port: 0, anyPortIfTaken: false, top: 10, mi
 beforeAll(async () => {
   own = await OwnRedis.start();
   names = testNames('dashboard-http');
-  config = loadConfig({
-    ...process.env,
-    REDIS_URL: own.url,
-    FLOWWATCH_TOPIC: names.topic,
-    FLOWWATCH_GROUP: names.group,
-    FLOWWATCH_KEY_PREFIX: names.prefix,
-  });
+  config = loadConfig({ ...process.env, ...configSource() });
   redis = createRedis(config);
   const prefix = names.prefix;
   await planted.scores(redis, prefix, { Web1: 50, Web2: 20, Client9: 3 });
@@ -44,6 +40,16 @@ beforeAll(async () => {
   await planted.watermark(redis, prefix, 118_800);
   dashboard = await DashboardServer.start(config, log, options);
 });
+
+/** The settings of this file's dashboard: its own Redis, topic and key prefix. */
+function configSource(): Record<string, string> {
+  return {
+    REDIS_URL: own.url,
+    FLOWWATCH_TOPIC: names.topic,
+    FLOWWATCH_GROUP: names.group,
+    FLOWWATCH_KEY_PREFIX: names.prefix,
+  };
+}
 
 afterAll(async () => {
   await dashboard?.stop();
@@ -144,6 +150,7 @@ describe('dashboard server', () => {
     expect(snapshot.deadLetters).toBe(3);
     expect(snapshot.watermark).toBe(118_800);
     expect(snapshot.hourly).toEqual({
+      earlierHours: 0,
       hours: [32, 33],
       devices: [
         { device: 'Web1', counts: [12, 38] },
@@ -205,8 +212,106 @@ describe('dashboard server', () => {
     }
   });
 
-  it('runs as `flowwatch dashboard`: prints its address, serves it, and stops on SIGINT with exit 0', async () => {
-    const cli = spawnCli(['dashboard', '--port', '0', '--interval-ms', '200'], {
+  it('answers only to its own names: a foreign Host gets 421 on every path, the local names 200', async () => {
+    const { port } = new URL(dashboard.url);
+    for (const path of ['/', '/metrics', '/events', '/dashboard-page.js', '/nope']) {
+      for (const host of [
+        'attacker.example',
+        `attacker.example:${port}`,
+        `localhost:${Number(port) + 1}`,
+        '127.0.0.1',
+      ]) {
+        const reply = await sendRequest(dashboard.url, 'GET', path, host);
+        expect(reply.status, `${host} ${path}`).toBe(421);
+        expect(reply.body, `${host} ${path}`).toMatch(/^this server answers only to its own names/);
+        expect(reply.body).not.toContain('Web1');
+      }
+    }
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `LocalHost:${port}`]) {
+      expect((await sendRequest(dashboard.url, 'GET', '/', host)).status, host).toBe(200);
+      expect((await sendRequest(dashboard.url, 'GET', '/metrics', host)).status, host).toBe(200);
+    }
+  });
+
+  it('answers to the names FLOWWATCH_ALLOWED_HOSTS adds, for a proxy in front of it', async () => {
+    const proxied = loadConfig({
+      ...process.env,
+      ...configSource(),
+      FLOWWATCH_ALLOWED_HOSTS: 'dash.example, other.example:8443',
+    });
+    const behind = await DashboardServer.start(proxied, log, options);
+    try {
+      const { port } = new URL(behind.url);
+      for (const host of ['dash.example', 'dash.example:443', 'Other.Example:8443', `localhost:${port}`]) {
+        expect((await sendRequest(behind.url, 'GET', '/', host)).status, host).toBe(200);
+        expect((await sendRequest(behind.url, 'GET', '/metrics', host)).status, host).toBe(200);
+      }
+      for (const host of ['other.example', 'other.example:443', 'attacker.example', 'dash.example.attacker.example']) {
+        expect((await sendRequest(behind.url, 'GET', '/', host)).status, host).toBe(421);
+      }
+    } finally {
+      await behind.stop();
+    }
+  });
+
+  it(`keeps at most ${MAX_EVENT_STREAMS} event streams open: one more gets 503 until one closes`, async () => {
+    const { hostname, port } = new URL(dashboard.url);
+    const open: ClientRequest[] = [];
+    const openStream = () =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const req = request({ host: hostname, port, path: '/events' }, resolve);
+        req.on('error', reject);
+        req.end();
+        open.push(req);
+      });
+    try {
+      for (let i = 0; i < MAX_EVENT_STREAMS; i++) {
+        const response = await openStream();
+        expect(response.statusCode, `stream ${i + 1}`).toBe(200);
+      }
+      const refused = await sendRequest(dashboard.url, 'GET', '/events');
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatch(/too many/);
+      // The page itself is still served.
+      expect((await send('GET', '/')).status).toBe(200);
+      open.shift()?.destroy();
+      const again = await waitFor(
+        async () => {
+          const response = await openStream();
+          if (response.statusCode === 200) return response;
+          response.resume();
+          return undefined;
+        },
+        { timeoutMs: 5000, what: 'a stream to be accepted once one closed' },
+      );
+      expect(again.statusCode).toBe(200);
+    } finally {
+      for (const req of open) req.destroy();
+    }
+  });
+
+  it(`pushes only the last ${HOURS_SHOWN} event-time hours, and says how many it left out`, async () => {
+    const many = testNames('dashboard-hours');
+    const manyConfig = loadConfig({ ...process.env, REDIS_URL: own.url, FLOWWATCH_KEY_PREFIX: many.prefix });
+    const first = 1000;
+    const counted = HOURS_SHOWN + 40;
+    for (let hour = first; hour < first + counted; hour++) await planted.hour(redis, many.prefix, hour, { Web1: hour });
+    await planted.scores(redis, many.prefix, { Web1: 1 });
+    const bounded = await DashboardServer.start(manyConfig, log, options);
+    try {
+      const snapshot = await dashboardSnapshotWhere(bounded.url, (s) => s.redisReachable);
+      const shown = Array.from({ length: HOURS_SHOWN }, (_, i) => first + counted - HOURS_SHOWN + i);
+      expect(snapshot.hourly.hours).toEqual(shown);
+      expect(snapshot.hourly.devices).toEqual([{ device: 'Web1', counts: shown }]);
+      expect(snapshot.hourly.earlierHours).toBe(counted - HOURS_SHOWN);
+    } finally {
+      await bounded.stop();
+      await resetState(redis, many.prefix);
+    }
+  });
+
+  it('runs as `flowwatch dashboard`: prints its address, serves it to the names allowed, and stops on SIGINT with exit 0', async () => {
+    const cli = spawnCli(['--allowed-hosts', 'proxy.example', 'dashboard', '--port', '0', '--interval-ms', '200'], {
       ...pipelineEnv(names),
       REDIS_URL: own.url,
     });
@@ -216,6 +321,9 @@ describe('dashboard server', () => {
         what: 'the dashboard address',
       });
       expect((await fetch(url)).status).toBe(200);
+      // --allowed-hosts reaches the server: the proxy's name is answered, no other.
+      expect((await sendRequest(url, 'GET', '/', 'proxy.example')).status).toBe(200);
+      expect((await sendRequest(url, 'GET', '/', 'attacker.example')).status).toBe(421);
       cli.child.kill('SIGINT');
       const result = await cli.done;
       expect(result.code, result.stderr).toBe(0);

@@ -16,6 +16,7 @@ import type { ProduceSummary } from '../../producer/index.ts';
 import { isCaughtUp, StateReader, stateProgress } from '../../state/index.ts';
 import { runCli, spawnCli } from '../support/cli.ts';
 import { groundTruth } from '../support/ground-truth.ts';
+import { sendRequest } from '../support/http-request.ts';
 import { type Exposition, expectPromtoolAccepts, parseValue, promtoolCheck, scrape } from '../support/metrics.ts';
 import { consumeToEnd, generatedFile, namedRuns, pipelineEnv, produce, startConsumer } from '../support/pipeline.ts';
 import { planted } from '../support/planted-state.ts';
@@ -241,6 +242,41 @@ describe('metrics', () => {
     expect(result.code, result.stderr).toBe(0);
   });
 
+  it('answers a scrape only under its own names and those FLOWWATCH_ALLOWED_HOSTS adds: a foreign Host gets 421', async () => {
+    const names = runs.named('metrics-hosts');
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/metrics`;
+    const member = startConsumer(names, ['--metrics-port', String(port)], { FLOWWATCH_ALLOWED_HOSTS: 'prom.example' });
+    try {
+      await waitFor(async () => (await sendRequest(url, 'GET', '/metrics')).status === 200, {
+        timeoutMs: 30_000,
+        what: 'the member to serve its metrics',
+      }).catch((error: Error) => {
+        throw new Error(`${error.message}\n${member.output().stderr.slice(-3000)}`);
+      });
+      for (const host of ['attacker.example', `attacker.example:${port}`, `localhost:${port + 1}`]) {
+        const reply = await sendRequest(url, 'GET', '/metrics', host);
+        expect(reply.status, host).toBe(421);
+        expect(reply.body, host).not.toMatch(/flowwatch_|process_/);
+      }
+      for (const host of [
+        `127.0.0.1:${port}`,
+        `localhost:${port}`,
+        `[::1]:${port}`,
+        'prom.example',
+        `prom.example:${port}`,
+      ]) {
+        const reply = await sendRequest(url, 'GET', '/metrics', host);
+        expect(reply.status, host).toBe(200);
+        expect(reply.body, host).toMatch(/^process_cpu_seconds_total /m);
+      }
+    } finally {
+      member.child.kill('SIGTERM');
+    }
+    const result = await within(member.done, 30_000, 'the member to stop');
+    expect(result.code, result.stderr).toBe(0);
+  });
+
   it('says so in one sentence, exit 2, when the metrics port is taken; --help tells of the flags', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
@@ -258,5 +294,6 @@ describe('metrics', () => {
       expect(help.stdout).toMatch(/--metrics-port <port>/);
       expect(help.stdout).toMatch(/--metrics-host <address>/);
     }
+    expect((await runCli(['--help'], {})).stdout).toMatch(/--allowed-hosts <list>/);
   });
 });

@@ -19,6 +19,7 @@ import {
 } from '../../common/index.ts';
 import { partitionId, resetState } from '../../state/index.ts';
 import { type CliResult, runCli } from '../support/cli.ts';
+import { HOSTILE_DEVICES, HOSTILE_DEVICES_SHOWN, TERMINAL_CONTROL } from '../support/hostile-names.ts';
 import { planted } from '../support/planted-state.ts';
 import { testNames } from '../support/test-names.ts';
 
@@ -173,6 +174,24 @@ describe('flowwatch verify, state complete', () => {
     expect(diff.identical).toBe(false);
     expect(diff.comparison.devices).toEqual([{ device: 'WebB', batch: 2, stream: 1, difference: -1 }]);
     expect(diff.comparison.totals).toEqual([{ total: 'webRequests', batch: 6, stream: 5 }]);
+  });
+  it('shows device names with terminal controls escaped in its table, and exact with --json', async () => {
+    // Only in the stream: the table lists each with batch 0, and no name can fake the verdict.
+    const hostile = Object.fromEntries(Object.values(HOSTILE_DEVICES).map((device) => [device, 7]));
+    const prefix = await writeState('hostile', { ...BATCH.devices, ...hostile }, BATCH.totals);
+    const result = await verify(prefix);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).not.toMatch(TERMINAL_CONTROL);
+    const rows = lines(result.stdout).map((line) => line.trim().split(/\s{2,}/));
+    for (const shown of Object.values(HOSTILE_DEVICES_SHOWN)) expect(rows).toContainEqual([shown, '0', '7', '+7']);
+    expect(lines(result.stdout).filter((line) => line.startsWith('stream and batch'))).toEqual([
+      'stream and batch differ: 4 devices and 0 totals do not match',
+    ]);
+
+    const json = await verify(prefix, ['--json']);
+    expect(json.code, json.stderr).toBe(1);
+    const devices = (JSON.parse(json.stdout) as { comparison: { devices: { device: string }[] } }).comparison.devices;
+    expect(devices.map((d) => d.device).sort()).toEqual(Object.values(HOSTILE_DEVICES).sort());
   });
 });
 

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       group: 'webserver-counter',
       keyPrefix: 'flowwatch',
       logLevel: 'info',
+      allowedHosts: [],
     });
   });
 

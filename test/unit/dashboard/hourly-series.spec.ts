@@ -24,6 +24,7 @@ describe('hourlySeries', () => {
     );
     expect(series).toEqual({
       hours: [32, 33],
+      earlierHours: 0,
       devices: [
         { device: 'Web1', counts: [5, 7] },
         { device: 'Web2', counts: [0, 2] },
@@ -32,6 +33,18 @@ describe('hourlySeries', () => {
   });
 
   it('has empty series before any hour is counted', () => {
-    expect(hourlySeries([], ['Web1'], [])).toEqual({ hours: [], devices: [{ device: 'Web1', counts: [] }] });
+    expect(hourlySeries([], ['Web1'], [])).toEqual({
+      hours: [],
+      earlierHours: 0,
+      devices: [{ device: 'Web1', counts: [] }],
+    });
+  });
+
+  it('carries the number of earlier hours left out', () => {
+    expect(hourlySeries([40], ['Web1'], [['3']], 12)).toEqual({
+      hours: [40],
+      earlierHours: 12,
+      devices: [{ device: 'Web1', counts: [3] }],
+    });
   });
 });

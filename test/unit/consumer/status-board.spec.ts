@@ -1,0 +1,54 @@
+import type { Admin } from 'kafkajs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Logger } from '../../../common/index.ts';
+import type { ConsumerInstrumentation } from '../../../consumer/index.ts';
+import { StatusBoard } from '../../../consumer/status-board.ts';
+import type { RankedDevice, StateReader } from '../../../state/index.ts';
+import {
+  HOSTILE_CONTROLS,
+  HOSTILE_DEVICES,
+  HOSTILE_DEVICES_SHOWN,
+  TERMINAL_CONTROL,
+} from '../../support/hostile-names.ts';
+
+const ranking: RankedDevice[] = Object.values(HOSTILE_DEVICES).map((device, i) => ({ device, webRequests: 40 - i }));
+
+const state = {
+  ranking: async () => ranking,
+  totals: async () => ({ flows: 100, webRequests: 40, invalidLines: 0, undecodable: 0 }),
+  appliedOffsets: async () => new Map(),
+} as unknown as StateReader;
+/** No topic exists: no partitions to show. */
+const admin = { listTopics: async () => [] } as unknown as Admin;
+const events = { on: () => () => undefined } as unknown as ConsumerInstrumentation;
+
+function board(terminal: boolean, log: Logger): StatusBoard {
+  return new StatusBoard(state, admin, events, { topic: 'flows', top: 10, intervalMs: 1000, terminal }, log);
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("the consumer's status board", () => {
+  it('shows device names with terminal controls escaped in the table it redraws on a terminal', async () => {
+    let out = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    await board(true, {} as Logger).draw();
+    vi.restoreAllMocks();
+    for (const shown of Object.values(HOSTILE_DEVICES_SHOWN)) expect(out).toContain(shown);
+    for (const raw of Object.values(HOSTILE_DEVICES)) expect(out).not.toContain(raw);
+    for (const control of HOSTILE_CONTROLS) expect(out).not.toContain(control);
+  });
+
+  it('shows them escaped in its status log line otherwise', async () => {
+    const lines: unknown[] = [];
+    const log = { info: (fields: unknown) => lines.push(fields), debug: () => undefined } as unknown as Logger;
+    await board(false, log).draw();
+    expect(lines).toHaveLength(1);
+    const { top } = lines[0] as { top: string[] };
+    expect(top).toEqual(Object.values(HOSTILE_DEVICES_SHOWN).map((shown, i) => `${shown}=${40 - i}`));
+    expect(top.join(' ')).not.toMatch(TERMINAL_CONTROL);
+  });
+});
