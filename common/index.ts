@@ -31,6 +31,7 @@ export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
 export { type MetricLabels, scrapedCounter, scrapedGauge } from './scraped-metrics.ts';
 export {
   fingerprintFile,
+  fingerprintOpenFile,
   formatSourceId,
   parseSourceId,
   type SourceId,
