@@ -9,6 +9,7 @@ import { type Pace, Pacer } from './pacer.ts';
 import { PartitionBatches } from './partition-batches.ts';
 import type { ProduceSummary } from './produce-summary.ts';
 import { ProducerEvents, type ProducerInstrumentation, producerInstrumentation } from './producer-events.ts';
+import { StopDeadline } from './stop-deadline.ts';
 
 export interface ProduceOptions {
   readonly topic: string;
@@ -207,41 +208,5 @@ export class FlowProducer {
       // where a re-run should pick up.
       pending.length = 0;
     }
-  }
-}
-
-/** Once `signal` fires, allows `boundMs` more for deliveries; then `expired`, and waits end at once. */
-class StopDeadline {
-  expired = false;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly gaveUp: Promise<void>;
-  private readonly signal: AbortSignal | undefined;
-  private readonly onAbort: () => void;
-
-  constructor(signal: AbortSignal | undefined, boundMs: number) {
-    this.signal = signal;
-    let giveUp: () => void = () => {};
-    this.gaveUp = new Promise((resolve) => {
-      giveUp = resolve;
-    });
-    this.onAbort = () => {
-      this.timer = setTimeout(() => {
-        this.expired = true;
-        giveUp();
-      }, boundMs);
-    };
-    if (signal?.aborted) this.onAbort();
-    else signal?.addEventListener('abort', this.onAbort, { once: true });
-  }
-
-  /** Waits for `work`, or until the bound after a stop signal has passed. */
-  async race(work: Promise<unknown> | undefined): Promise<void> {
-    if (work === undefined || this.expired) return;
-    await Promise.race([work, this.gaveUp]);
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this.onAbort);
   }
 }
