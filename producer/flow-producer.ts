@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { deadLetterTopic, IDEMPOTENT_PRODUCER, type Logger, perSecond } from '../common/index.ts';
 import { Field, type FlowInput, FlowScanner, flowMessage, RejectionLog, rejectedLineMessage } from '../flow/index.ts';
+import { waitForInput } from './input-wait.ts';
 import { keyPartitioner } from './key-partitioner.ts';
 import { type Pace, Pacer } from './pacer.ts';
 import { PartitionBatches } from './partition-batches.ts';
@@ -26,9 +27,17 @@ export interface ProduceOptions {
   readonly partitions: { readonly flows: number; readonly deadLetters: number };
   /** Messages per batch (sent as one request per partition). */
   readonly batchSize: number;
+  /**
+   * How long a batch not yet full may wait for more input before it is sent (DEFAULT_LINGER_MS when
+   * not given): a slow or silent input is published as it comes, not only once a batch is full.
+   */
+  readonly lingerMs?: number;
   readonly pace?: Pace;
   readonly signal?: AbortSignal;
 }
+
+/** How long a batch not yet full waits for more input by default. */
+export const DEFAULT_LINGER_MS = 100;
 
 /** A paced flow waits for its time only if it is at least this early; shorter waits are sent at once. */
 const MIN_WAIT_MS = 2;
@@ -84,6 +93,9 @@ export class FlowProducer {
     const flows = new PartitionBatches(options.topic, options.partitions.flows, options.resume?.flows);
     const deadLetters = new PartitionBatches(dlq, options.partitions.deadLetters, options.resume?.deadLetters);
     let batchLastLine = 0;
+    // When the oldest message of the batch in hand was added; undefined while the batch is empty.
+    let heldSince: number | undefined;
+    const lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS;
     let inFlight: Promise<void> | undefined;
     // Flows whose request was sent and not yet acknowledged.
     let unconfirmed = 0;
@@ -106,6 +118,7 @@ export class FlowProducer {
           return;
         }
         deadLetters.add(message);
+        heldSince ??= performance.now();
         rejections.reject({ source: options.source, line: lineNumber }, reason);
       },
       skipped: () => {},
@@ -116,6 +129,7 @@ export class FlowProducer {
     const send = async () => {
       if (flows.size === 0 && deadLetters.size === 0) return;
       const batch = { flows: flows.take(), deadLetters: deadLetters.take(), lastLine: batchLastLine };
+      heldSince = undefined;
       await delivery.race(inFlight);
       if (delivery.expired) return;
       const requests = batch.flows.map(({ messages }) => {
@@ -143,15 +157,36 @@ export class FlowProducer {
 
     const take = (item: PendingFlow) => {
       flows.add(item.message);
+      heldSince ??= performance.now();
       batchLastLine = item.lineNumber;
       return flows.size >= options.batchSize;
     };
     const drain = () => this.drain(pending, pacer, options.signal, take, send);
+    // How much longer the batch in hand may wait for more input; undefined when there is none.
+    const lingerLeft = () =>
+      heldSince === undefined ? undefined : Math.max(0, heldSince + lingerMs - performance.now());
 
     let stopped = false;
+    const chunks = input.chunks()[Symbol.asyncIterator]();
     try {
-      for await (const chunk of input.chunks()) {
-        scanner.push(chunk);
+      for (;;) {
+        // A batch that has waited its linger goes out before the next read, so flows read from a
+        // slow or silent input are published as they come, not once a batch is full.
+        if (lingerLeft() === 0) await send();
+        if (delivery.expired) break;
+        // The wait for input ends at a stop signal too: a silent input must not hold the stop.
+        const next = chunks.next();
+        let read = await waitForInput(next, lingerLeft(), options.signal);
+        while (read.kind === 'linger') {
+          await send();
+          read = await waitForInput(next, lingerLeft(), options.signal);
+        }
+        if (read.kind === 'stopped') {
+          stopped = true;
+          break;
+        }
+        if (read.next.done === true) break;
+        scanner.push(read.next.value);
         stopped = await drain();
         syncCounts();
         if (stopped) break;

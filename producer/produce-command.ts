@@ -39,6 +39,8 @@ export interface ProduceCommandOptions {
   readonly again?: boolean;
   readonly partitions?: number;
   readonly batchSize?: number;
+  /** How long a batch not yet full waits for more input (see ProduceOptions.lingerMs). */
+  readonly lingerMs?: number;
   readonly pace?: Pace;
   readonly json?: boolean;
   readonly progress?: boolean;
@@ -127,6 +129,7 @@ export async function runProduce(config: Config, log: Logger, options: ProduceCo
         resume: point.resumed ? { flows: point.flows, deadLetters: point.deadLetters } : undefined,
         partitions,
         batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+        lingerMs: options.lingerMs,
         pace: options.pace,
         signal: stop.signal,
       },
