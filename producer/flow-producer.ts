@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { deadLetterTopic, IDEMPOTENT_PRODUCER, type Logger, perSecond } from '../common/index.ts';
 import { Field, type FlowInput, FlowScanner, flowMessage, RejectionLog, rejectedLineMessage } from '../flow/index.ts';
-import { waitForInput } from './input-wait.ts';
+import { type LingerWake, waitForInput } from './input-wait.ts';
 import { keyPartitioner } from './key-partitioner.ts';
 import { type Pace, Pacer } from './pacer.ts';
 import { PartitionBatches } from './partition-batches.ts';
@@ -147,6 +147,7 @@ export class FlowProducer {
         const flowsSent = batch.flows.reduce((sum, { messages }) => sum + messages.length, 0);
         this.events.emit(ProducerEvents.BATCH_DELIVERED, { flows: flowsSent, lastLine: batch.lastLine });
       });
+      watchDelivery(inFlight);
     };
 
     const syncCounts = () => {
@@ -162,9 +163,23 @@ export class FlowProducer {
       return flows.size >= options.batchSize;
     };
     const drain = () => this.drain(pending, pacer, options.signal, take, send);
-    // How much longer the batch in hand may wait for more input; undefined when there is none.
-    const lingerLeft = () =>
-      heldSince === undefined ? undefined : Math.max(0, heldSince + lingerMs - performance.now());
+    // Whether the batch in flight is still unacknowledged: a batch in hand is not sent before.
+    let delivering: Promise<void> | undefined;
+    const watchDelivery = (work: Promise<void>) => {
+      delivering = work;
+      const over = () => {
+        if (delivering === work) delivering = undefined;
+      };
+      work.then(over, over);
+    };
+    // What may end the wait for input early, so that the batch in hand goes out (see input-wait.ts).
+    const lingerWake = (): LingerWake => {
+      if (heldSince === undefined) return undefined;
+      if (delivering !== undefined) return { delivered: delivering };
+      return { afterMs: Math.max(0, heldSince + lingerMs - performance.now()) };
+    };
+    const lingerDue = () =>
+      heldSince !== undefined && delivering === undefined && performance.now() - heldSince >= lingerMs;
 
     let stopped = false;
     const chunks = input.chunks()[Symbol.asyncIterator]();
@@ -172,14 +187,14 @@ export class FlowProducer {
       for (;;) {
         // A batch that has waited its linger goes out before the next read, so flows read from a
         // slow or silent input are published as they come, not once a batch is full.
-        if (lingerLeft() === 0) await send();
+        if (lingerDue()) await send();
         if (delivery.expired) break;
         // The wait for input ends at a stop signal too: a silent input must not hold the stop.
         const next = chunks.next();
-        let read = await waitForInput(next, lingerLeft(), options.signal);
+        let read = await waitForInput(next, lingerWake(), options.signal);
         while (read.kind === 'linger') {
-          await send();
-          read = await waitForInput(next, lingerLeft(), options.signal);
+          if (lingerDue()) await send();
+          read = await waitForInput(next, lingerWake(), options.signal);
         }
         if (read.kind === 'stopped') {
           stopped = true;
