@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { deadLetterTopic, IDEMPOTENT_PRODUCER, type Logger, perSecond } from '../common/index.ts';
 import { Field, type FlowInput, FlowScanner, flowMessage, RejectionLog, rejectedLineMessage } from '../flow/index.ts';
-import { type LingerWake, waitForInput } from './input-wait.ts';
+import { BatchLinger } from './batch-linger.ts';
+import { waitForInput } from './input-wait.ts';
 import { keyPartitioner } from './key-partitioner.ts';
 import { type Pace, Pacer } from './pacer.ts';
 import { PartitionBatches } from './partition-batches.ts';
@@ -93,9 +94,7 @@ export class FlowProducer {
     const flows = new PartitionBatches(options.topic, options.partitions.flows, options.resume?.flows);
     const deadLetters = new PartitionBatches(dlq, options.partitions.deadLetters, options.resume?.deadLetters);
     let batchLastLine = 0;
-    // When the oldest message of the batch in hand was added; undefined while the batch is empty.
-    let heldSince: number | undefined;
-    const lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS;
+    const linger = new BatchLinger(options.lingerMs ?? DEFAULT_LINGER_MS);
     let inFlight: Promise<void> | undefined;
     // Flows whose request was sent and not yet acknowledged.
     let unconfirmed = 0;
@@ -118,7 +117,7 @@ export class FlowProducer {
           return;
         }
         deadLetters.add(message);
-        heldSince ??= performance.now();
+        linger.held();
         rejections.reject({ source: options.source, line: lineNumber }, reason);
       },
       skipped: () => {},
@@ -129,7 +128,6 @@ export class FlowProducer {
     const send = async () => {
       if (flows.size === 0 && deadLetters.size === 0) return;
       const batch = { flows: flows.take(), deadLetters: deadLetters.take(), lastLine: batchLastLine };
-      heldSince = undefined;
       await delivery.race(inFlight);
       if (delivery.expired) return;
       const requests = batch.flows.map(({ messages }) => {
@@ -147,7 +145,7 @@ export class FlowProducer {
         const flowsSent = batch.flows.reduce((sum, { messages }) => sum + messages.length, 0);
         this.events.emit(ProducerEvents.BATCH_DELIVERED, { flows: flowsSent, lastLine: batch.lastLine });
       });
-      watchDelivery(inFlight);
+      linger.sent(inFlight);
     };
 
     const syncCounts = () => {
@@ -158,28 +156,11 @@ export class FlowProducer {
 
     const take = (item: PendingFlow) => {
       flows.add(item.message);
-      heldSince ??= performance.now();
+      linger.held();
       batchLastLine = item.lineNumber;
       return flows.size >= options.batchSize;
     };
     const drain = () => this.drain(pending, pacer, options.signal, take, send);
-    // Whether the batch in flight is still unacknowledged: a batch in hand is not sent before.
-    let delivering: Promise<void> | undefined;
-    const watchDelivery = (work: Promise<void>) => {
-      delivering = work;
-      const over = () => {
-        if (delivering === work) delivering = undefined;
-      };
-      work.then(over, over);
-    };
-    // What may end the wait for input early, so that the batch in hand goes out (see input-wait.ts).
-    const lingerWake = (): LingerWake => {
-      if (heldSince === undefined) return undefined;
-      if (delivering !== undefined) return { delivered: delivering };
-      return { afterMs: Math.max(0, heldSince + lingerMs - performance.now()) };
-    };
-    const lingerDue = () =>
-      heldSince !== undefined && delivering === undefined && performance.now() - heldSince >= lingerMs;
 
     let stopped = false;
     const chunks = input.chunks()[Symbol.asyncIterator]();
@@ -187,14 +168,14 @@ export class FlowProducer {
       for (;;) {
         // A batch that has waited its linger goes out before the next read, so flows read from a
         // slow or silent input are published as they come, not once a batch is full.
-        if (lingerDue()) await send();
+        if (linger.due()) await send();
         if (delivery.expired) break;
         // The wait for input ends at a stop signal too: a silent input must not hold the stop.
         const next = chunks.next();
-        let read = await waitForInput(next, lingerWake(), options.signal);
+        let read = await waitForInput(next, linger.wake(), options.signal);
         while (read.kind === 'linger') {
-          if (lingerDue()) await send();
-          read = await waitForInput(next, lingerWake(), options.signal);
+          if (linger.due()) await send();
+          read = await waitForInput(next, linger.wake(), options.signal);
         }
         if (read.kind === 'stopped') {
           stopped = true;
