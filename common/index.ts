@@ -15,7 +15,7 @@ export { spawnFlowwatch } from './flowwatch-process.ts';
 export { Instrumentation, type InstrumentationEvent } from './instrumentation.ts';
 export { connectAdmin, createKafka, IDEMPOTENT_PRODUCER } from './kafka-client.ts';
 export { kafkaRetriable } from './kafka-retriable.ts';
-export { onStopSignals, settlesWithin, within } from './lifecycle.ts';
+export { onStopSignals, type StopSignal, settlesWithin, unlessStopped, within } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export {
   createMetricsRegistry,

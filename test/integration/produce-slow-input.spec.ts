@@ -1,6 +1,6 @@
 // `flowwatch produce -` fed slowly: what it has read is published within its linger, not only once
 // 8,000 flows have piled up or the input ends, and a stop delivers what it holds, prints the summary
-// and exits 130, also while the input is silent.
+// and exits 130, also while the input is silent, or while it still waits for the broker at start.
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { Admin } from 'kafkajs';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin, createKafka, createLogger, deadLetterTopic, loadConfig } from '../../common/index.ts';
 import type { ProduceSummary } from '../../producer/index.ts';
 import { explain, type RunningCli, spawnCli } from '../support/cli.ts';
+import { HeldProxy } from '../support/held-proxy.ts';
 import { testNames } from '../support/test-names.ts';
 import { expectEachLineOnce, fileLines, fileWithInvalidLines } from '../support/topic-lines.ts';
 import { waitFor, within } from '../support/wait-for.ts';
@@ -86,5 +87,39 @@ describe('flowwatch produce from a slow standard input', () => {
     const delivered = lines.valid.filter((line) => line <= summary.lastLineDelivered);
     expect(summary.flowsPublished).toBe(delivered.length);
     await expectEachLineOnce(brokers, names.topic, delivered, `${names.group}-flows`);
+  });
+});
+
+describe('flowwatch produce stopped before it publishes', () => {
+  it('exits 130 with one sentence when stopped while the broker has not answered yet', async () => {
+    const names = testNames('stop-at-start');
+    topicsUsed.push(names.topic, deadLetterTopic(names.topic));
+    const [host, port] = (config.kafkaBrokers[0] as string).split(':') as [string, string];
+    const proxy = await HeldProxy.start({ host, port: Number(port) });
+    try {
+      // The broker's answers never come: start-up waits on its first request.
+      proxy.hold();
+      const input = new PassThrough();
+      const producer = spawnCli(
+        ['produce', '-', '--json', '--no-progress'],
+        { FLOWWATCH_TOPIC: names.topic, KAFKA_BROKERS: `127.0.0.1:${proxy.port}` },
+        input,
+      );
+      await waitFor(() => proxy.heldBytes > 0, { timeoutMs: 30_000, what: 'its first request to the broker' }).catch(
+        explain([producer]),
+      );
+      producer.child.kill('SIGTERM');
+      const stopped = await within(producer.done, 30_000, 'the producer to stop').catch(explain([producer]));
+      input.destroy();
+      expect({ code: stopped.code, signal: stopped.signal }, stopped.stderr.slice(-2000)).toEqual({
+        code: 130,
+        signal: null,
+      });
+      const said = stopped.stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{'));
+      expect(said).toEqual([expect.stringMatching(/^flowwatch: stopped .*\(FW_INTERRUPTED\)$/)]);
+      expect(stopped.stdout).toBe('');
+    } finally {
+      await proxy.close();
+    }
   });
 });
