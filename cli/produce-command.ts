@@ -1,7 +1,7 @@
 // `flowwatch produce [FILE|-]`.
 import type { Command } from 'commander';
 import { DEFAULT_PARTITIONS, EXIT_INTERRUPTED } from '../common/index.ts';
-import { DEFAULT_BATCH_SIZE, runProduce } from '../producer/index.ts';
+import { DEFAULT_BATCH_SIZE, DEFAULT_LINGER_MS, runProduce } from '../producer/index.ts';
 import {
   commandSetup,
   integer,
@@ -20,6 +20,7 @@ interface ProduceFlags extends PaceFlags, MetricsFlags {
   readonly again?: boolean;
   readonly partitions: number;
   readonly batchSize: number;
+  readonly lingerMs: number;
   readonly json?: boolean;
   readonly progress: boolean;
 }
@@ -46,6 +47,12 @@ export function addProduceCommand(program: Command): void {
   })
     .option('--partitions <n>', 'partitions of the topic when it is created', integer(1), DEFAULT_PARTITIONS)
     .option('--batch-size <n>', 'messages per send request', integer(1), DEFAULT_BATCH_SIZE)
+    .option(
+      '--linger-ms <ms>',
+      'how long a batch not yet full waits for more input before it is sent (a slow input is published as it comes)',
+      integer(0),
+      DEFAULT_LINGER_MS,
+    )
     .option('--json', 'print the summary as one JSON object')
     .option('--no-progress', 'no live progress line, even on a terminal');
   withMetricsOptions(command).action(async (file: string, flags: ProduceFlags) => {
@@ -56,6 +63,7 @@ export function addProduceCommand(program: Command): void {
       again: flags.again === true,
       partitions: flags.partitions,
       batchSize: flags.batchSize,
+      lingerMs: flags.lingerMs,
       pace: paceFrom(flags, undefined),
       json: flags.json === true,
       progress: flags.progress && process.stderr.isTTY === true,

@@ -16,7 +16,7 @@ export { spawnFlowwatch } from './flowwatch-process.ts';
 export { Instrumentation, type InstrumentationEvent } from './instrumentation.ts';
 export { connectAdmin, createKafka, IDEMPOTENT_PRODUCER } from './kafka-client.ts';
 export { kafkaRetriable } from './kafka-retriable.ts';
-export { onStopSignals, settlesWithin, within } from './lifecycle.ts';
+export { onStopSignals, type StopSignal, settlesWithin, unlessStopped, within } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export {
   createMetricsRegistry,
@@ -33,6 +33,7 @@ export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
 export { type MetricLabels, scrapedCounter, scrapedGauge } from './scraped-metrics.ts';
 export {
   fingerprintFile,
+  fingerprintOpenFile,
   formatSourceId,
   parseSourceId,
   type SourceId,

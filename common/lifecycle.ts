@@ -1,6 +1,6 @@
 // Signal handling for every long-running command: the first SIGINT/SIGTERM asks for a graceful stop,
 // a second one exits at once.
-import { EXIT_INTERRUPTED } from './errors.ts';
+import { ErrorCode, EXIT_INTERRUPTED, FlowwatchError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 export interface StopSignal {
@@ -71,5 +71,30 @@ export async function within<T>(work: Promise<T>, timeoutMs: number, what: strin
     return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Settles as `work` does, or rejects with FW_INTERRUPTED (exit 130) as soon as `signal` fires, saying
+ * what was left undone. For steps that may wait long on a broker and have nothing to deliver yet.
+ * Leaves no listener behind; the work left behind is not awaited (the command is exiting).
+ */
+export async function unlessStopped<T>(work: Promise<T>, signal: AbortSignal, undone: string): Promise<T> {
+  const interrupted = () =>
+    new FlowwatchError(ErrorCode.INTERRUPTED, `stopped by ${String(signal.reason ?? 'a signal')} ${undone}`);
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    throw interrupted();
+  }
+  let onAbort: () => void = () => {};
+  const stopped = new Promise<never>((_, reject) => {
+    onAbort = () => reject(interrupted());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, stopped]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    work.catch(() => undefined);
   }
 }

@@ -6,6 +6,7 @@
 // - stream: 1 for the first publication of a name in the topic, one more for each `--again`.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { ErrorCode, FlowwatchError } from './errors.ts';
 
 export const STDIN_FINGERPRINT = 'stdin';
@@ -35,12 +36,22 @@ export function parseSourceId(text: string | undefined): SourceId | undefined {
 
 /** The fingerprint of a file's bytes, read once from disk before it is published. */
 export async function fingerprintFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: HASH_CHUNK_BYTES })) hash.update(chunk as Buffer);
+    return await fingerprintBytes(createReadStream(path, { highWaterMark: HASH_CHUNK_BYTES }));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new FlowwatchError(ErrorCode.INPUT_UNREADABLE, `cannot read ${path} (${code})`, { cause: error });
   }
+}
+
+/** The fingerprint of a file's bytes read from a descriptor already open (the one its data comes from). */
+export function fingerprintOpenFile(file: FileHandle): Promise<string> {
+  // From offset 0 with positioned reads, and without closing: the data is read from the same descriptor.
+  return fingerprintBytes(file.createReadStream({ start: 0, autoClose: false, highWaterMark: HASH_CHUNK_BYTES }));
+}
+
+async function fingerprintBytes(bytes: AsyncIterable<unknown>): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of bytes) hash.update(chunk as Buffer);
   return hash.digest('hex').slice(0, FINGERPRINT_HEX_DIGITS);
 }

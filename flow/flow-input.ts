@@ -1,10 +1,10 @@
 // Opens a flow file (plain or gzip, told apart by its first bytes) or standard input as a byte stream.
-import { createReadStream, type ReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import type { ReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { ErrorCode, FlowwatchError, fingerprintFile, STDIN_FINGERPRINT } from '../common/index.ts';
+import { ErrorCode, FlowwatchError, fingerprintOpenFile, STDIN_FINGERPRINT } from '../common/index.ts';
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 const CHUNK_BYTES = 256 * 1024;
@@ -18,7 +18,10 @@ export interface FlowInput {
   bytesRead(): number;
   /** The decompressed bytes. */
   chunks(): AsyncIterable<Buffer>;
-  /** What the content is, for telling sources apart: see source-identity.ts (a read of the whole file). */
+  /**
+   * What the content is, for telling sources apart: see source-identity.ts (a read of the whole file,
+   * from the descriptor the data comes from; call it before reading the chunks).
+   */
   fingerprint(): Promise<string>;
 }
 
@@ -36,36 +39,45 @@ export async function openFlowInput(path: string, stdin: Readable = process.stdi
       fingerprint: async () => STDIN_FINGERPRINT,
     };
   }
+  // One descriptor for everything: the size, the fingerprint and the data. Opening the path twice
+  // would let a file swapped in between publish one file's lines under the other's fingerprint.
+  let file: FileHandle;
+  try {
+    file = await open(path, 'r');
+  } catch (error) {
+    throw unreadable(path, error);
+  }
   let size: number;
   try {
-    const info = await stat(path);
+    const info = await file.stat();
     if (!info.isFile()) throw new FlowwatchError(ErrorCode.INPUT_UNREADABLE, `${path} is not a file`);
     size = info.size;
   } catch (error) {
-    if (error instanceof FlowwatchError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new FlowwatchError(ErrorCode.INPUT_NOT_FOUND, `no such file: ${path}`);
-    throw new FlowwatchError(ErrorCode.INPUT_UNREADABLE, `cannot read ${path} (${code ?? 'error'})`, { cause: error });
+    await file.close();
+    throw unreadable(path, error);
   }
-  const file: ReadStream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  const opened = new Promise<void>((resolve, reject) => {
-    file.once('open', () => resolve());
-    file.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new FlowwatchError(ErrorCode.INPUT_UNREADABLE, `cannot read ${path} (${error.code ?? 'error'})`, {
-          cause: error,
-        }),
-      ),
-    );
-  });
-  await opened;
+  // Positioned reads from offset 0: reading the fingerprint first does not move where the data starts.
+  const data: ReadStream = file.createReadStream({ start: 0, highWaterMark: CHUNK_BYTES });
+  let fingerprint: Promise<string> | undefined;
   return {
     source: basename(path),
     sizeBytes: size,
-    bytesRead: () => file.bytesRead,
-    chunks: () => decompressIfGzip(file),
-    fingerprint: () => fingerprintFile(path),
+    bytesRead: () => data.bytesRead,
+    chunks: () => decompressIfGzip(data),
+    fingerprint: () => {
+      fingerprint ??= fingerprintOpenFile(file).catch((error: unknown) => {
+        throw unreadable(path, error);
+      });
+      return fingerprint;
+    },
   };
+}
+
+function unreadable(path: string, error: unknown): FlowwatchError {
+  if (error instanceof FlowwatchError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new FlowwatchError(ErrorCode.INPUT_NOT_FOUND, `no such file: ${path}`);
+  return new FlowwatchError(ErrorCode.INPUT_UNREADABLE, `cannot read ${path} (${code ?? 'error'})`, { cause: error });
 }
 
 async function* countBytes(stream: Readable, onBytes: (n: number) => void): AsyncGenerator<Buffer> {

@@ -4,11 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { deadLetterTopic, IDEMPOTENT_PRODUCER, type Logger, perSecond } from '../common/index.ts';
 import { Field, type FlowInput, FlowScanner, flowMessage, RejectionLog, rejectedLineMessage } from '../flow/index.ts';
+import { BatchLinger } from './batch-linger.ts';
+import { waitForInput } from './input-wait.ts';
 import { keyPartitioner } from './key-partitioner.ts';
 import { type Pace, Pacer } from './pacer.ts';
 import { PartitionBatches } from './partition-batches.ts';
 import type { ProduceSummary } from './produce-summary.ts';
 import { ProducerEvents, type ProducerInstrumentation, producerInstrumentation } from './producer-events.ts';
+import { StopDeadline } from './stop-deadline.ts';
 
 export interface ProduceOptions {
   readonly topic: string;
@@ -25,9 +28,17 @@ export interface ProduceOptions {
   readonly partitions: { readonly flows: number; readonly deadLetters: number };
   /** Messages per batch (sent as one request per partition). */
   readonly batchSize: number;
+  /**
+   * How long a batch not yet full may wait for more input before it is sent (DEFAULT_LINGER_MS when
+   * not given): a slow or silent input is published as it comes, not only once a batch is full.
+   */
+  readonly lingerMs?: number;
   readonly pace?: Pace;
   readonly signal?: AbortSignal;
 }
+
+/** How long a batch not yet full waits for more input by default. */
+export const DEFAULT_LINGER_MS = 100;
 
 /** A paced flow waits for its time only if it is at least this early; shorter waits are sent at once. */
 const MIN_WAIT_MS = 2;
@@ -83,6 +94,7 @@ export class FlowProducer {
     const flows = new PartitionBatches(options.topic, options.partitions.flows, options.resume?.flows);
     const deadLetters = new PartitionBatches(dlq, options.partitions.deadLetters, options.resume?.deadLetters);
     let batchLastLine = 0;
+    const linger = new BatchLinger(options.lingerMs ?? DEFAULT_LINGER_MS);
     let inFlight: Promise<void> | undefined;
     // Flows whose request was sent and not yet acknowledged.
     let unconfirmed = 0;
@@ -105,6 +117,7 @@ export class FlowProducer {
           return;
         }
         deadLetters.add(message);
+        linger.held();
         rejections.reject({ source: options.source, line: lineNumber }, reason);
       },
       skipped: () => {},
@@ -132,6 +145,7 @@ export class FlowProducer {
         const flowsSent = batch.flows.reduce((sum, { messages }) => sum + messages.length, 0);
         this.events.emit(ProducerEvents.BATCH_DELIVERED, { flows: flowsSent, lastLine: batch.lastLine });
       });
+      linger.sent(inFlight);
     };
 
     const syncCounts = () => {
@@ -142,15 +156,33 @@ export class FlowProducer {
 
     const take = (item: PendingFlow) => {
       flows.add(item.message);
+      linger.held();
       batchLastLine = item.lineNumber;
       return flows.size >= options.batchSize;
     };
     const drain = () => this.drain(pending, pacer, options.signal, take, send);
 
     let stopped = false;
+    const chunks = input.chunks()[Symbol.asyncIterator]();
     try {
-      for await (const chunk of input.chunks()) {
-        scanner.push(chunk);
+      for (;;) {
+        // A batch that has waited its linger goes out before the next read, so flows read from a
+        // slow or silent input are published as they come, not once a batch is full.
+        if (linger.due()) await send();
+        if (delivery.expired) break;
+        // The wait for input ends at a stop signal too: a silent input must not hold the stop.
+        const next = chunks.next();
+        let read = await waitForInput(next, linger.wake(), options.signal);
+        while (read.kind === 'linger') {
+          if (linger.due()) await send();
+          read = await waitForInput(next, linger.wake(), options.signal);
+        }
+        if (read.kind === 'stopped') {
+          stopped = true;
+          break;
+        }
+        if (read.next.done === true) break;
+        scanner.push(read.next.value);
         stopped = await drain();
         syncCounts();
         if (stopped) break;
@@ -207,41 +239,5 @@ export class FlowProducer {
       // where a re-run should pick up.
       pending.length = 0;
     }
-  }
-}
-
-/** Once `signal` fires, allows `boundMs` more for deliveries; then `expired`, and waits end at once. */
-class StopDeadline {
-  expired = false;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly gaveUp: Promise<void>;
-  private readonly signal: AbortSignal | undefined;
-  private readonly onAbort: () => void;
-
-  constructor(signal: AbortSignal | undefined, boundMs: number) {
-    this.signal = signal;
-    let giveUp: () => void = () => {};
-    this.gaveUp = new Promise((resolve) => {
-      giveUp = resolve;
-    });
-    this.onAbort = () => {
-      this.timer = setTimeout(() => {
-        this.expired = true;
-        giveUp();
-      }, boundMs);
-    };
-    if (signal?.aborted) this.onAbort();
-    else signal?.addEventListener('abort', this.onAbort, { once: true });
-  }
-
-  /** Waits for `work`, or until the bound after a stop signal has passed. */
-  async race(work: Promise<unknown> | undefined): Promise<void> {
-    if (work === undefined || this.expired) return;
-    await Promise.race([work, this.gaveUp]);
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this.onAbort);
   }
 }

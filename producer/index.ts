@@ -1,5 +1,5 @@
 // The producer: flow files into the Kafka topic.
-export { FlowProducer, type ProduceOptions } from './flow-producer.ts';
+export { DEFAULT_LINGER_MS, FlowProducer, type ProduceOptions } from './flow-producer.ts';
 export { type Pace, Pacer } from './pacer.ts';
 export { DEFAULT_BATCH_SIZE, type ProduceCommandOptions, runProduce } from './produce-command.ts';
 export { formatSummary, type ProduceSummary } from './produce-summary.ts';

@@ -17,9 +17,11 @@ import {
   type MetricsServerOptions,
   onStopSignals,
   STDIN_FINGERPRINT,
+  type StopSignal,
   settlesWithin,
   streamEvents,
   type TopicPartitions,
+  unlessStopped,
 } from '../common/index.ts';
 import { openFlowInput } from '../flow/index.ts';
 import { FlowProducer, STOP_DELIVERY_MS } from './flow-producer.ts';
@@ -39,6 +41,8 @@ export interface ProduceCommandOptions {
   readonly again?: boolean;
   readonly partitions?: number;
   readonly batchSize?: number;
+  /** How long a batch not yet full waits for more input (see ProduceOptions.lingerMs). */
+  readonly lingerMs?: number;
   readonly pace?: Pace;
   readonly json?: boolean;
   readonly progress?: boolean;
@@ -49,29 +53,54 @@ export interface ProduceCommandOptions {
 export const DEFAULT_BATCH_SIZE = 8000;
 const DISCONNECT_TIMEOUT_MS = 3000;
 
-/** Runs a produce; resolves to the summary (`complete` false when a signal stopped it). */
+/**
+ * Runs a produce; resolves to the summary (`complete` false when a signal stopped it). A signal
+ * before publishing began (the broker not answering yet, the topic's ends being read) rejects with
+ * FW_INTERRUPTED: there is nothing to deliver and no summary to give.
+ */
 export async function runProduce(config: Config, log: Logger, options: ProduceCommandOptions): Promise<ProduceSummary> {
+  // The batch in flight gets STOP_DELIVERY_MS, the disconnect DISCONNECT_TIMEOUT_MS; then it exits.
+  // Handled from the very start, so that a stop at any moment ends in exit 130, not in a kill.
+  const stop = onStopSignals(log, { exitAfterMs: STOP_DELIVERY_MS + DISCONNECT_TIMEOUT_MS + 4000 });
+  try {
+    return await produceUntilStopped(config, log, options, stop);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function produceUntilStopped(
+  config: Config,
+  log: Logger,
+  options: ProduceCommandOptions,
+  stop: StopSignal,
+): Promise<ProduceSummary> {
+  const beforePublishing = <T>(work: Promise<T>) => unlessStopped(work, stop.signal, 'before anything was published');
   const input = await openFlowInput(options.file);
   const source = options.source ?? input.source;
   // A quick check first: no broker means one sentence at once, not a minute of retries.
-  let partitions: TopicPartitions;
-  const admin = await connectAdmin(createKafka(config, log, 'flowwatch-producer-setup', 'quick'), config);
-  try {
-    partitions = await ensureTopicsPatiently(
-      admin,
-      config.topic,
-      { partitions: options.partitions ?? DEFAULT_PARTITIONS, replicationFactor: config.replicationFactor },
-      log,
-    );
-  } finally {
-    await admin.disconnect();
-  }
+  const partitions: TopicPartitions = await beforePublishing(
+    (async () => {
+      const admin = await connectAdmin(createKafka(config, log, 'flowwatch-producer-setup', 'quick'), config);
+      try {
+        return await ensureTopicsPatiently(
+          admin,
+          config.topic,
+          { partitions: options.partitions ?? DEFAULT_PARTITIONS, replicationFactor: config.replicationFactor },
+          log,
+        );
+      } finally {
+        await admin.disconnect();
+      }
+    })(),
+  );
   const kafka = createKafka(config, log, 'flowwatch-producer');
   const checkStarted = performance.now();
-  const fingerprint = await input.fingerprint();
+  const fingerprint = await beforePublishing(input.fingerprint());
   // Standard input without a name cannot be recognised on a re-run: each run is a stream of its own.
   const newStream = options.again === true || (options.file === '-' && options.source === undefined);
-  const point = resumePoint(await sourceTails(kafka, config, source, log), fingerprint, newStream);
+  const tails = await beforePublishing(sourceTails(kafka, config, source, log));
+  const point = resumePoint(tails, fingerprint, newStream);
   if (point.kind === 'changed') throw sourceChanged(config.topic, source, point, fingerprint);
   const sourceId = formatSourceId({ fingerprint, stream: point.stream });
   const producer = new FlowProducer(kafka, log.child({ component: 'producer' }));
@@ -88,8 +117,6 @@ export async function runProduce(config: Config, log: Logger, options: ProduceCo
     log.info(resumed, 'resuming: the topic holds this stream up to these lines, per partition; publishing the rest');
     producer.events.emit(ProducerEvents.RESUMED, resumed);
   }
-  // The batch in flight gets STOP_DELIVERY_MS, the disconnect DISCONNECT_TIMEOUT_MS; then it exits.
-  const stop = onStopSignals(log, { exitAfterMs: STOP_DELIVERY_MS + DISCONNECT_TIMEOUT_MS + 4000 });
   const summary: ProduceSummary = {
     source,
     sourceId,
@@ -127,6 +154,7 @@ export async function runProduce(config: Config, log: Logger, options: ProduceCo
         resume: point.resumed ? { flows: point.flows, deadLetters: point.deadLetters } : undefined,
         partitions,
         batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+        lingerMs: options.lingerMs,
         pace: options.pace,
         signal: stop.signal,
       },
@@ -134,7 +162,6 @@ export async function runProduce(config: Config, log: Logger, options: ProduceCo
     );
   } finally {
     progress.stop();
-    stop.dispose();
     await metrics?.stop();
     // A broker that does not answer must not hold the exit: requests left are reported unconfirmed.
     await settlesWithin(producer.disconnect(), DISCONNECT_TIMEOUT_MS);

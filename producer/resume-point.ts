@@ -40,6 +40,17 @@ export type ResumePoint =
       readonly fingerprint: string | undefined;
     };
 
+/**
+ * The `line` header of a message read back: a line number as flowwatch writes it (decimal digits, no
+ * leading zero, 1 or more), or undefined. A message of the source's name with anything else there was
+ * not written by flowwatch and says nothing about where the stream stops: the tail finder passes it
+ * over (a non-number read as NaN once made a whole partition count as published).
+ */
+export function lineOfHeader(text: string | undefined): number | undefined {
+  if (text === undefined || !/^[1-9][0-9]{0,14}$/.test(text)) return undefined;
+  return Number(text);
+}
+
 interface Seen {
   readonly id: SourceId | undefined;
   readonly line: number;

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { kafkaRetriable, type Logger, retrying } from '../common/index.ts';
 import { Header, headerText, RejectedBy } from '../flow/index.ts';
-import type { SourceTail } from './resume-point.ts';
+import { lineOfHeader, type SourceTail } from './resume-point.ts';
 
 const FIRST_WINDOW = 4096;
 const LARGEST_WINDOW = 1 << 20;
@@ -36,7 +36,8 @@ interface PartitionScan {
 
 /**
  * Per topic, per partition: the name's last message, or undefined if the partition holds none.
- * Messages a consumer dead-lettered (copies of unreadable messages, headers and all) do not count.
+ * Messages a consumer dead-lettered (copies of unreadable messages, headers and all) do not count, nor
+ * do messages whose `line` header is not a line number (see lineOfHeader).
  */
 export async function findSourceTails(
   kafka: Kafka,
@@ -82,6 +83,8 @@ export async function findSourceTails(
   finished.catch(() => {});
   const patience = setTimeout(() => fail(new Error(`no answer within ${SCAN_PATIENCE_MS / 1000} s`)), SCAN_PATIENCE_MS);
   let windowsRead = 0;
+  // Messages of the name whose `line` header is no line number: another program's, passed over.
+  let notLineNumbered = 0;
 
   const completeIfDone = () => {
     if (scans.every((scan) => scan.done)) finish();
@@ -116,12 +119,13 @@ export async function findSourceTails(
             break;
           }
           // The window is read forwards: the last match in it is the partition's last of the name.
-          if (isOfSource(message, source)) {
-            scan.found = {
-              sourceId: headerText(message.headers, Header.sourceId),
-              line: Number(headerText(message.headers, Header.line)),
-            };
+          if (!isOfSource(message, source)) continue;
+          const line = lineOfHeader(headerText(message.headers, Header.line));
+          if (line === undefined) {
+            notLineNumbered++;
+            continue;
           }
+          scan.found = { sourceId: headerText(message.headers, Header.sourceId), line };
         }
         if (!windowRead) return;
         windowsRead++;
@@ -145,6 +149,12 @@ export async function findSourceTails(
   }
 
   for (const scan of scans) (tails.get(scan.topic) as (SourceTail | undefined)[])[scan.partition] = scan.found;
+  if (notLineNumbered > 0) {
+    log.warn(
+      { source, messages: notLineNumbered },
+      'passed over messages of this source name whose line header is not a line number: not written by flowwatch',
+    );
+  }
   log.debug(
     { source, partitions: scans.length, windowsRead, seconds: (performance.now() - started) / 1000 },
     'read where the source stops in each partition',

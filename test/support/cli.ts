@@ -2,6 +2,7 @@
 // instrumentation events collected (over their own pipe, apart from its output and logs).
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { Readable, type Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { type InstrumentationEvent, spawnFlowwatch } from '../../common/index.ts';
 
@@ -32,7 +33,7 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export function spawnCli(args: readonly string[], env: Record<string, string>, stdin?: Buffer): RunningCli {
+export function spawnCli(args: readonly string[], env: Record<string, string>, stdin?: Buffer | Readable): RunningCli {
   const events: InstrumentationEvent[] = [];
   let heard = Date.now();
   const child = spawnFlowwatch(args, {
@@ -56,7 +57,9 @@ export function spawnCli(args: readonly string[], env: Record<string, string>, s
   });
   // A child killed before it has read all of its input closes the pipe: not an error of the test.
   child.stdin?.on('error', () => {});
-  if (stdin !== undefined) child.stdin?.end(stdin);
+  // A stream stays open as long as the test keeps it open (a slow or silent input).
+  if (stdin instanceof Readable) stdin.pipe(child.stdin as Writable);
+  else if (stdin !== undefined) child.stdin?.end(stdin);
   else child.stdin?.end();
   running.add(child);
   const done = new Promise<CliResult>((resolve) => {

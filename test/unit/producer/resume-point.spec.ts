@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resumePoint, type SourceTail, type SourceTails } from '../../../producer/resume-point.ts';
+import { lineOfHeader, resumePoint, type SourceTail, type SourceTails } from '../../../producer/resume-point.ts';
 
 const FP = '0123456789abcdef';
 const OTHER = 'fedcba9876543210';
@@ -80,5 +80,19 @@ describe('where a run of a source starts', () => {
     });
     expect(resumePoint(tails([at(undefined, 7)]), FP, true)).toMatchObject({ stream: 1, resumed: false });
     expect(resumePoint(tails([undefined]), FP, true)).toMatchObject({ stream: 1, resumed: false });
+  });
+});
+
+describe('the line header of a message read back', () => {
+  it('is a line number only as flowwatch writes it', () => {
+    expect(lineOfHeader('1')).toBe(1);
+    expect(lineOfHeader('812')).toBe(812);
+    expect(lineOfHeader('123456789012345')).toBe(123456789012345);
+  });
+
+  it('is no line number otherwise (another program wrote the message), never NaN', () => {
+    for (const text of [undefined, '', 'not-a-line', '0', '-3', '07', '1.5', '1e3', ' 12', '12 ', '0x10', 'Infinity']) {
+      expect(lineOfHeader(text), String(text)).toBeUndefined();
+    }
   });
 });
