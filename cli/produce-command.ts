@@ -45,7 +45,12 @@ export function addProduceCommand(program: Command): void {
     speedup: 'replay by the Time column, x times faster than real time',
   })
     .option('--partitions <n>', 'partitions of the topic when it is created', integer(1), DEFAULT_PARTITIONS)
-    .option('--batch-size <n>', 'messages per send request', integer(1), DEFAULT_BATCH_SIZE)
+    .option(
+      '--batch-size <n>',
+      'messages per batch (sent per partition, in requests the topic accepts)',
+      integer(1),
+      DEFAULT_BATCH_SIZE,
+    )
     .option('--json', 'print the summary as one JSON object')
     .option('--no-progress', 'no live progress line, even on a terminal');
   withMetricsOptions(command).action(async (file: string, flags: ProduceFlags) => {

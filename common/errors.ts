@@ -26,6 +26,7 @@ const ERRORS = {
   FW_KAFKA_TLS_UNTRUSTED: fails(),
   FW_KAFKA_TOPIC_MISSING: fails(),
   FW_KAFKA_TOPIC_LAYOUT: fails(),
+  FW_KAFKA_REFUSED: fails(),
   FW_REDIS_UNREACHABLE: fails(true),
   FW_REDIS_REFUSED: fails(),
   FW_REDIS_AUTH_FAILED: fails(),
@@ -52,6 +53,8 @@ export const ErrorCode = {
   KAFKA_TLS_UNTRUSTED: 'FW_KAFKA_TLS_UNTRUSTED',
   KAFKA_TOPIC_MISSING: 'FW_KAFKA_TOPIC_MISSING',
   KAFKA_TOPIC_LAYOUT: 'FW_KAFKA_TOPIC_LAYOUT',
+  /** A broker refused a request for good (no retry can cure it), e.g. an authorization it lacks. */
+  KAFKA_REFUSED: 'FW_KAFKA_REFUSED',
   REDIS_UNREACHABLE: 'FW_REDIS_UNREACHABLE',
   /** Redis answered a command with an error of its own (a key of the wrong type, a script error). */
   REDIS_REFUSED: 'FW_REDIS_REFUSED',

@@ -16,6 +16,7 @@ import {
   MetricsServer,
   type MetricsServerOptions,
   onStopSignals,
+  readRecordBatchLimitsPatiently,
   STDIN_FINGERPRINT,
   settlesWithin,
   streamEvents,
@@ -55,6 +56,7 @@ export async function runProduce(config: Config, log: Logger, options: ProduceCo
   const source = options.source ?? input.source;
   // A quick check first: no broker means one sentence at once, not a minute of retries.
   let partitions: TopicPartitions;
+  let recordBatchBytes: { flows: number; deadLetters: number };
   const admin = await connectAdmin(createKafka(config, log, 'flowwatch-producer-setup', 'quick'), config);
   try {
     partitions = await ensureTopicsPatiently(
@@ -63,6 +65,9 @@ export async function runProduce(config: Config, log: Logger, options: ProduceCo
       { partitions: options.partitions ?? DEFAULT_PARTITIONS, replicationFactor: config.replicationFactor },
       log,
     );
+    const dlq = deadLetterTopic(config.topic);
+    const limits = await readRecordBatchLimitsPatiently(admin, [config.topic, dlq], log);
+    recordBatchBytes = { flows: limits.get(config.topic) as number, deadLetters: limits.get(dlq) as number };
   } finally {
     await admin.disconnect();
   }
@@ -127,6 +132,7 @@ export async function runProduce(config: Config, log: Logger, options: ProduceCo
         resume: point.resumed ? { flows: point.flows, deadLetters: point.deadLetters } : undefined,
         partitions,
         batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+        recordBatchBytes,
         pace: options.pace,
         signal: stop.signal,
       },
