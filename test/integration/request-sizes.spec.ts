@@ -18,9 +18,17 @@ import {
 import { Header, headerText } from '../../flow/index.ts';
 import { StateReader } from '../../state/index.ts';
 import { ROOT } from '../support/cli.ts';
-import { consumeToEnd, expectStateEqualsFile, namedRuns, produce } from '../support/pipeline.ts';
+import { groundTruth } from '../support/ground-truth.ts';
+import {
+  consumeToEnd,
+  expectStateEqualsFile,
+  generatedFile,
+  namedRuns,
+  produce,
+  startConsumer,
+} from '../support/pipeline.ts';
 import { expectEachLineOnce, fileLines } from '../support/topic-lines.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { waitFor, within } from '../support/wait-for.ts';
 
 const SAMPLE = join(ROOT, 'data/sample-flows.csv.gz');
 const SAMPLE_FLOWS = 100_000;
@@ -46,6 +54,31 @@ function writeFile(name: string, lines: readonly string[]): string {
   const path = join(dir, name);
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
+}
+
+/** Sets a topic's max.message.bytes. */
+async function limitRecordBatches(topic: string, bytes: number): Promise<void> {
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [
+      {
+        type: kafkajs.ConfigResourceTypes.TOPIC,
+        name: topic,
+        configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
+      },
+    ],
+  });
+}
+
+/** Writes records the way another program would, to the flow topic. */
+async function writeForeign(topic: string, messages: { partition?: number; value: Buffer }[]): Promise<void> {
+  const writer = kafka.producer();
+  await writer.connect();
+  try {
+    await writer.send({ topic, acks: -1, messages });
+  } finally {
+    await writer.disconnect();
+  }
 }
 
 /** Messages held by the topic, over all partitions. */
@@ -113,14 +146,8 @@ describe('requests sized to what the broker accepts', () => {
   it('publishes to a topic whose record batches are capped far below 1 MiB', async () => {
     const names = named('small-batches');
     await ensureTopics(admin, names.topic, { partitions: 2 });
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: [names.topic, deadLetterTopic(names.topic)].map((name) => ({
-        type: kafkajs.ConfigResourceTypes.TOPIC,
-        name,
-        configEntries: [{ name: 'max.message.bytes', value: String(64 * 1024) }],
-      })),
-    });
+    await limitRecordBatches(names.topic, 64 * 1024);
+    await limitRecordBatches(deadLetterTopic(names.topic), 64 * 1024);
     const file = writeFile('small-batches.csv', [
       ...Array.from({ length: 2000 }, (_, i) => `118900,${i},Comp1,Comp2,6,Port1,80,1,1,1,1`),
       ...Array.from({ length: 2000 }, () => '1,2,3,4,5,6,7,8,9,10,11,12'),
@@ -161,19 +188,12 @@ describe('requests sized to what the broker accepts', () => {
   it('dead-letters 20,000 undecodable messages from another writer, counted exactly, beside the sample', async () => {
     const names = named('foreign-flood');
     await produce(names, SAMPLE);
-    const writer = kafka.producer();
-    await writer.connect();
-    try {
-      // The other writer keeps within the limit itself: 2,000 records a request.
-      for (let sent = 0; sent < 20_000; sent += 2000) {
-        await writer.send({
-          topic: names.topic,
-          acks: -1,
-          messages: Array.from({ length: 2000 }, () => ({ partition: 0, value: Buffer.alloc(100, 0x7e) })),
-        });
-      }
-    } finally {
-      await writer.disconnect();
+    // The other writer keeps within the limit itself: 2,000 records a request.
+    for (let sent = 0; sent < 20_000; sent += 2000) {
+      await writeForeign(
+        names.topic,
+        Array.from({ length: 2000 }, () => ({ partition: 0, value: Buffer.alloc(100, 0x7e) })),
+      );
     }
     await consumeToEnd(names);
     await expectStateEqualsFile(redis, names.prefix, SAMPLE);
@@ -185,29 +205,40 @@ describe('requests sized to what the broker accepts', () => {
     const names = named('foreign-huge');
     await ensureTopics(admin, names.topic, { partitions: 1 });
     // The flow topic takes 3 MiB record batches; its dead-letter topic keeps the broker's default.
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: [
-        {
-          type: kafkajs.ConfigResourceTypes.TOPIC,
-          name: names.topic,
-          configEntries: [{ name: 'max.message.bytes', value: String(3 * 1024 * 1024) }],
-        },
-      ],
-    });
+    await limitRecordBatches(names.topic, 3 * 1024 * 1024);
     const huge = 2 * 1024 * 1024;
-    const writer = kafka.producer();
-    await writer.connect();
-    try {
-      await writer.send({ topic: names.topic, acks: -1, messages: [{ value: Buffer.alloc(huge, 0x7e) }] });
-    } finally {
-      await writer.disconnect();
-    }
+    await writeForeign(names.topic, [{ value: Buffer.alloc(huge, 0x7e) }]);
     await consumeToEnd(names);
     expect(await undecodableCounted(names.prefix)).toBe(1);
     const [letter] = await messageDeadLetters(deadLetterTopic(names.topic), `${names.group}-dlq`, 1);
     expect(letter?.fullLength).toBe(String(huge));
     expect(letter?.length).toBeLessThan(huge);
     expect(letter?.offset).toBe('0');
+  });
+
+  it('ends a member whose dead-letter copy is refused for good, with the reason, counting nothing of that batch', async () => {
+    const names = named('copy-refused');
+    const file = generatedFile(2000, 3);
+    await produce(names, file, ['--partitions', '1']);
+    const member = startConsumer(names);
+    try {
+      await waitFor(
+        async () => (await new StateReader(redis, names.prefix).totals()).flows === groundTruth(file).flows,
+        {
+          timeoutMs: 60_000,
+          what: 'the file counted',
+        },
+      );
+      // The member read the dead-letter topic's limit at start; now it takes no more than 1 KiB.
+      await limitRecordBatches(deadLetterTopic(names.topic), 1024);
+      await writeForeign(names.topic, [{ value: Buffer.alloc(2000, 0x7e) }]);
+      const result = await within(member.done, 60_000, 'the member to end');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/refused the copies of 1 unreadable messages of .*\(FW_KAFKA_REFUSED\)/);
+    } finally {
+      member.child.kill('SIGKILL');
+    }
+    expect(await undecodableCounted(names.prefix)).toBe(0);
+    await expectStateEqualsFile(redis, names.prefix, file);
   });
 });
