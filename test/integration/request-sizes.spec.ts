@@ -143,6 +143,21 @@ describe('requests sized to what the broker accepts', () => {
     await expectStateEqualsFile(redis, names.prefix, SAMPLE);
   });
 
+  it('publishes a stretch of 20,000 flows to one device on a four-partition topic', async () => {
+    const names = named('one-device');
+    const file = writeFile(
+      'one-device.csv',
+      Array.from(
+        { length: 20_000 },
+        (_, i) => `${118900 + i},49,Comp${300000 + (i % 50)},Comp785232,6,Port${40000 + i},80,10,35,13910,28490`,
+      ),
+    );
+    await produce(names, file, ['--partitions', '4']);
+    expect(await messagesIn(names.topic)).toBe(20_000);
+    await consumeToEnd(names);
+    await expectStateEqualsFile(redis, names.prefix, file);
+  });
+
   it('publishes to a topic whose record batches are capped far below 1 MiB', async () => {
     const names = named('small-batches');
     await ensureTopics(admin, names.topic, { partitions: 2 });
