@@ -46,7 +46,12 @@ export function addProduceCommand(program: Command): void {
     speedup: 'replay by the Time column, x times faster than real time',
   })
     .option('--partitions <n>', 'partitions of the topic when it is created', integer(1), DEFAULT_PARTITIONS)
-    .option('--batch-size <n>', 'messages per send request', integer(1), DEFAULT_BATCH_SIZE)
+    .option(
+      '--batch-size <n>',
+      'messages per batch (sent per partition, in requests the topic accepts)',
+      integer(1),
+      DEFAULT_BATCH_SIZE,
+    )
     .option(
       '--linger-ms <ms>',
       'how long a batch not yet full waits for more input before it is sent (a slow input is published as it comes)',

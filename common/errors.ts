@@ -54,7 +54,7 @@ export const ErrorCode = {
   KAFKA_TLS_UNTRUSTED: 'FW_KAFKA_TLS_UNTRUSTED',
   KAFKA_TOPIC_MISSING: 'FW_KAFKA_TOPIC_MISSING',
   KAFKA_TOPIC_LAYOUT: 'FW_KAFKA_TOPIC_LAYOUT',
-  /** A broker answered a request with an error of its own (an ACL that forbids it, say). */
+  /** A broker refused a request for good (no retry can cure it), e.g. an authorization it lacks. */
   KAFKA_REFUSED: 'FW_KAFKA_REFUSED',
   /** The walkthrough's topic, group or key prefix holds data it did not make (see `--reset`). */
   NAMES_IN_USE: 'FW_NAMES_IN_USE',

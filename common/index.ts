@@ -28,6 +28,15 @@ export {
 } from './metrics-server.ts';
 export { formatCount, perSecond } from './number-format.ts';
 export { printable } from './printable-text.ts';
+export { readRecordBatchLimits, readRecordBatchLimitsPatiently } from './record-batch-limit.ts';
+export { sendInRecordBatches } from './record-batch-send.ts';
+export {
+  MAX_RECORD_BATCH_BYTES,
+  RECORD_BATCH_HEADER_BYTES,
+  recordBatchBudget,
+  recordBytes,
+  splitRecordBatches,
+} from './record-batch-size.ts';
 export { connectRedis, createRedis, describeRedis, type RedisClient, redactUrl, redisFailure } from './redis-client.ts';
 export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
 export { type MetricLabels, scrapedCounter, scrapedGauge } from './scraped-metrics.ts';

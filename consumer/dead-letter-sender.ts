@@ -1,14 +1,25 @@
 // Sends the flow-topic messages a member cannot read to the dead-letter topic, raw, with where they
 // came from and why, before their batch is applied (so each is copied at least once).
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
-import { IDEMPOTENT_PRODUCER, type Logger } from '../common/index.ts';
-import { RejectionLog, rejectedMessage } from '../flow/index.ts';
+import {
+  ErrorCode,
+  FlowwatchError,
+  IDEMPOTENT_PRODUCER,
+  isFlowwatchError,
+  kafkaRetriable,
+  type Logger,
+  sendInRecordBatches,
+} from '../common/index.ts';
+import { type DeadLetterBounds, deadLetterBounds, RejectionLog, rejectedMessage } from '../flow/index.ts';
 import type { UndecodableMessage } from './batch-tally.ts';
 
 export class DeadLetterSender {
   private readonly producer: Producer;
   private readonly topic: string;
   private readonly rejections: RejectionLog;
+  /** The largest record batch the dead-letter topic accepts, and what a dead letter keeps to fit in one. */
+  private recordBatchBytes = 0;
+  private bounds: DeadLetterBounds = deadLetterBounds(0);
 
   constructor(kafka: Kafka, topic: string, log: Logger) {
     this.topic = topic;
@@ -16,7 +27,10 @@ export class DeadLetterSender {
     this.producer = kafka.producer({ ...IDEMPOTENT_PRODUCER, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
-  connect(): Promise<void> {
+  /** `recordBatchBytes`: the largest record batch the dead-letter topic accepts (record-batch-limit.ts). */
+  connect(recordBatchBytes: number): Promise<void> {
+    this.recordBatchBytes = recordBatchBytes;
+    this.bounds = deadLetterBounds(recordBatchBytes);
     return this.producer.connect();
   }
 
@@ -24,14 +38,26 @@ export class DeadLetterSender {
     return this.producer.disconnect();
   }
 
+  /**
+   * Copies a batch's rejects. They share a key, so one partition: sent as record batches the topic
+   * accepts, in order. A refusal no retry can cure ends the member with its reason, rather than
+   * kafkajs delivering the batch again and again.
+   */
   async send(from: { topic: string; partition: number }, rejects: readonly UndecodableMessage[]): Promise<void> {
-    for (const reject of rejects) this.rejections.reject({ ...from, offset: reject.offset }, reject.reason);
-    await this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: rejects.map((reject) =>
-        rejectedMessage(reject.value, reject.headers, { ...from, offset: reject.offset }, reject.reason),
-      ),
-    });
+    const { topic, partition } = from;
+    for (const reject of rejects) this.rejections.reject({ topic, partition, offset: reject.offset }, reject.reason);
+    const messages = rejects.map((reject) =>
+      rejectedMessage(reject, { topic, partition, offset: reject.offset }, reject.reason, this.bounds),
+    );
+    try {
+      await sendInRecordBatches(this.producer, this.topic, messages, this.recordBatchBytes);
+    } catch (error) {
+      if (isFlowwatchError(error) || kafkaRetriable(error)) throw error;
+      throw new FlowwatchError(
+        ErrorCode.KAFKA_REFUSED,
+        `${this.topic} refused the copies of ${rejects.length} unreadable messages of ${topic}/${partition}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
   }
 }

@@ -2,7 +2,7 @@
 // hands each partition batch to the applier; its lifecycle (start, stop, failure) is written here once.
 // Redis, not Kafka, holds the truth of how far the state has got; Kafka's group offsets mirror it.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { deadLetterTopic, isFlowwatchError, type Logger } from '../common/index.ts';
+import { deadLetterTopic, isFlowwatchError, type Logger, readRecordBatchLimitsPatiently } from '../common/index.ts';
 import { type PartitionId, type StateClient, StateWriter } from '../state/index.ts';
 import { BatchApplier } from './batch-applier.ts';
 import { type ConsumerInstrumentation, consumerInstrumentation } from './consumer-events.ts';
@@ -38,11 +38,13 @@ export class GroupMember {
   private flowPartitions = 0;
   private running = false;
   private stopping: Promise<void> | undefined;
+  private readonly log: Logger;
   private readonly failure: Promise<never>;
   private fail: (error: Error) => void = () => {};
 
   constructor(kafka: Kafka, redis: StateClient, options: MemberOptions, log: Logger) {
     this.options = options;
+    this.log = log;
     const dlq = deadLetterTopic(options.topic);
     const state = new StateWriter(redis, options.keyPrefix, options.latenessSeconds);
     this.admin = kafka.admin();
@@ -98,7 +100,9 @@ export class GroupMember {
     // offsets right after the topic was created can meet a partition whose leader is not yet known.
     const metadata = await this.admin.fetchTopicMetadata({ topics: [this.options.topic] });
     this.flowPartitions = metadata.topics[0]?.partitions.length ?? 0;
-    await this.deadLetters.connect();
+    const dlq = deadLetterTopic(this.options.topic);
+    const limits = await readRecordBatchLimitsPatiently(this.admin, [dlq], this.log);
+    await this.deadLetters.connect(limits.get(dlq) as number);
     await this.consumer.connect();
     this.running = true;
     const { GROUP_JOIN, CRASH } = this.consumer.events;

@@ -18,11 +18,50 @@ export const Header = {
   topic: 'topic',
   partition: 'partition',
   offset: 'offset',
+  /** Dead letters whose value was cut (see deadLetterBounds): the whole line's or message's length in bytes. */
+  fullLength: 'full-length',
+  /** Consumer dead letters whose message's own headers were too large to copy: how many were left out. */
+  droppedHeaders: 'dropped-headers',
 } as const;
 
 export const RejectedBy = { line: 'line', message: 'message' } as const;
 
 const CR = 0x0d;
+
+/**
+ * A dead letter keeps at most this much of the line or message it stands for: far more than any flow
+ * line (the producer cuts lines at 4 KiB) and enough to tell what another program wrote, while a
+ * message written by it may be as large as its topic accepts, more than the dead-letter topic may.
+ */
+export const DEAD_LETTER_VALUE_BYTES = 64 * 1024;
+/** A consumer's dead letter copies the unreadable message's own headers when they total at most this. */
+export const DEAD_LETTER_COPIED_HEADER_BYTES = 16 * 1024;
+
+/** How much of a value and of copied headers a dead letter keeps. */
+export interface DeadLetterBounds {
+  readonly valueBytes: number;
+  readonly copiedHeaderBytes: number;
+}
+
+/**
+ * The bounds for a dead-letter topic that accepts record batches of `recordBatchBytes`: the values
+ * above, or less on a topic with a smaller limit, so that a dead letter always fits in a record batch
+ * (a quarter of it for the value, a sixteenth for copied headers, the rest for flowwatch's headers).
+ */
+export function deadLetterBounds(recordBatchBytes: number): DeadLetterBounds {
+  return {
+    valueBytes: Math.min(DEAD_LETTER_VALUE_BYTES, Math.floor(recordBatchBytes / 4)),
+    copiedHeaderBytes: Math.min(DEAD_LETTER_COPIED_HEADER_BYTES, Math.floor(recordBatchBytes / 16)),
+  };
+}
+
+const DEFAULT_BOUNDS = deadLetterBounds(Number.POSITIVE_INFINITY);
+
+/** The value kept, and the full-length header when it was cut. */
+function keptValue(value: Buffer, fullLength: number, bounds: DeadLetterBounds): { value: Buffer; cut?: string } {
+  const kept = value.length <= bounds.valueBytes ? value : value.subarray(0, bounds.valueBytes);
+  return { value: kept, cut: fullLength > kept.length ? String(fullLength) : undefined };
+}
 
 /**
  * A flow: key = DstDevice, value = the line as it stood in the file (UTF-8, no line end). `source`
@@ -43,46 +82,75 @@ export function flowMessage(
   };
 }
 
-/** A file line the producer rejected, raw bytes and all. */
+/**
+ * A file line the producer rejected, raw bytes and all, up to the bounds; `fullLength` is the whole
+ * line's length when `line` is only its head (an over-long line).
+ */
 export function rejectedLineMessage(
   line: Buffer,
   source: string,
   lineNumber: number,
   reason: string,
   sourceId: string,
+  kept: { readonly fullLength?: number; readonly bounds?: DeadLetterBounds } = {},
 ): Message {
-  return {
-    key: source,
-    value: line,
-    headers: {
-      [Header.rejectedBy]: RejectedBy.line,
-      [Header.source]: source,
-      [Header.line]: String(lineNumber),
-      [Header.sourceId]: sourceId,
-      [Header.reason]: reason,
-    },
+  const { value, cut } = keptValue(line, kept.fullLength ?? line.length, kept.bounds ?? DEFAULT_BOUNDS);
+  const headers: IHeaders = {
+    [Header.rejectedBy]: RejectedBy.line,
+    [Header.source]: source,
+    [Header.line]: String(lineNumber),
+    [Header.sourceId]: sourceId,
+    [Header.reason]: reason,
   };
+  if (cut !== undefined) headers[Header.fullLength] = cut;
+  return { key: source, value, headers };
 }
 
-/** A message a consumer could not read, with where it was found. */
+/**
+ * A message a consumer could not read, with where it was found: its value up to the bounds, and its
+ * own headers if they are small enough (another program may have written a message of any size).
+ */
 export function rejectedMessage(
-  value: Buffer | null,
-  headers: IHeaders | undefined,
-  at: { topic: string; partition: number; offset: string },
+  original: { readonly value: Buffer | null; readonly headers?: IHeaders },
+  at: { readonly topic: string; readonly partition: number; readonly offset: string },
   reason: string,
+  bounds: DeadLetterBounds = DEFAULT_BOUNDS,
 ): Message {
-  return {
-    key: `${at.topic}/${at.partition}`,
-    value,
-    headers: {
-      ...headers,
-      [Header.rejectedBy]: RejectedBy.message,
-      [Header.topic]: at.topic,
-      [Header.partition]: String(at.partition),
-      [Header.offset]: at.offset,
-      [Header.reason]: reason,
-    },
-  };
+  const { value, cut } =
+    original.value === null
+      ? { value: null, cut: undefined }
+      : keptValue(original.value, original.value.length, bounds);
+  const copied = original.headers !== undefined && headerBytes(original.headers) <= bounds.copiedHeaderBytes;
+  const headers: IHeaders = copied ? { ...original.headers } : {};
+  headers[Header.rejectedBy] = RejectedBy.message;
+  headers[Header.topic] = at.topic;
+  headers[Header.partition] = String(at.partition);
+  headers[Header.offset] = at.offset;
+  headers[Header.reason] = reason;
+  if (cut !== undefined) headers[Header.fullLength] = cut;
+  if (!copied && original.headers !== undefined) headers[Header.droppedHeaders] = String(headerCount(original.headers));
+  return { key: `${at.topic}/${at.partition}`, value, headers };
+}
+
+/** Bytes of a message's headers: keys and values (the size that matters against a record batch). */
+function headerBytes(headers: IHeaders): number {
+  let bytes = 0;
+  for (const key in headers) {
+    const value = headers[key];
+    for (const one of Array.isArray(value) ? value : [value]) {
+      bytes += Buffer.byteLength(key) + (typeof one === 'string' ? Buffer.byteLength(one) : (one?.length ?? 0));
+    }
+  }
+  return bytes;
+}
+
+function headerCount(headers: IHeaders): number {
+  let count = 0;
+  for (const key in headers) {
+    const value = headers[key];
+    count += Array.isArray(value) ? value.length : 1;
+  }
+  return count;
 }
 
 const EMPTY_VALUE: LineResult = { kind: 'invalid', reason: 'the message has no value' };

@@ -7,7 +7,8 @@ const LF = 0x0a;
 
 export interface FlowVisitor {
   flow(fields: string[], line: Buffer, lineNumber: number): void;
-  invalid(line: Buffer, lineNumber: number, reason: string): void;
+  /** `length` is the whole line's, in bytes: more than `line` holds when the line is over-long. */
+  invalid(line: Buffer, lineNumber: number, reason: string, length: number): void;
   skipped(lineNumber: number): void;
 }
 
@@ -56,7 +57,7 @@ export class FlowScanner {
       const head = this.pending as Buffer;
       this.pending = undefined;
       this.overlongBytes = 0;
-      this.reject(head, lineNumber, `line longer than ${this.maxLineBytes} bytes (${total} bytes)`);
+      this.reject(head, lineNumber, `line longer than ${this.maxLineBytes} bytes (${total} bytes)`, total);
       return;
     }
     let line = chunk.subarray(start, end);
@@ -71,6 +72,7 @@ export class FlowScanner {
         line.subarray(0, this.maxLineBytes),
         lineNumber,
         `line longer than ${this.maxLineBytes} bytes (${line.length} bytes)`,
+        line.length,
       );
       return;
     }
@@ -104,9 +106,9 @@ export class FlowScanner {
     }
   }
 
-  private reject(line: Buffer, lineNumber: number, reason: string): void {
+  private reject(line: Buffer, lineNumber: number, reason: string, length = line.length): void {
     this.counts.invalid++;
-    this.visitor.invalid(line, lineNumber, reason);
+    this.visitor.invalid(line, lineNumber, reason, length);
   }
 
   private skip(lineNumber: number): void {

@@ -4,6 +4,10 @@ export { FIELD_COUNT, Field, FLOW_FIELDS, type FlowField, isWebRequest, WEB_PORT
 export { type FlowInput, openFlowInput } from './flow-input.ts';
 export { isHeaderLine, type LineResult, MAX_LINE_BYTES, parseFlowLine, parseFlowText } from './flow-line.ts';
 export {
+  DEAD_LETTER_COPIED_HEADER_BYTES,
+  DEAD_LETTER_VALUE_BYTES,
+  type DeadLetterBounds,
+  deadLetterBounds,
   flowMessage,
   Header,
   headerText,

@@ -2,8 +2,16 @@
 // sent in large batches with one batch in flight, so reading waits whenever Kafka is behind.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message, Producer } from 'kafkajs';
-import { deadLetterTopic, IDEMPOTENT_PRODUCER, type Logger, perSecond } from '../common/index.ts';
-import { Field, type FlowInput, FlowScanner, flowMessage, RejectionLog, rejectedLineMessage } from '../flow/index.ts';
+import { deadLetterTopic, IDEMPOTENT_PRODUCER, type Logger, perSecond, sendInRecordBatches } from '../common/index.ts';
+import {
+  deadLetterBounds,
+  Field,
+  type FlowInput,
+  FlowScanner,
+  flowMessage,
+  RejectionLog,
+  rejectedLineMessage,
+} from '../flow/index.ts';
 import { BatchLinger } from './batch-linger.ts';
 import { waitForInput } from './input-wait.ts';
 import { keyPartitioner } from './key-partitioner.ts';
@@ -26,13 +34,15 @@ export interface ProduceOptions {
   readonly resume?: { readonly flows: readonly number[]; readonly deadLetters: readonly number[] };
   /** Partitions of the flow topic and of its dead-letter topic. */
   readonly partitions: { readonly flows: number; readonly deadLetters: number };
-  /** Messages per batch (sent as one request per partition). */
+  /** Messages per batch (sent as requests of one partition each, sized to the topic's limit). */
   readonly batchSize: number;
   /**
    * How long a batch not yet full may wait for more input before it is sent (DEFAULT_LINGER_MS when
    * not given): a slow or silent input is published as it comes, not only once a batch is full.
    */
   readonly lingerMs?: number;
+  /** The largest record batch the flow topic and its dead-letter topic accept (see record-batch-limit.ts). */
+  readonly recordBatchBytes: { readonly flows: number; readonly deadLetters: number };
   readonly pace?: Pace;
   readonly signal?: AbortSignal;
 }
@@ -93,6 +103,7 @@ export class FlowProducer {
     const sourceIdHeader = Buffer.from(options.sourceId);
     const flows = new PartitionBatches(options.topic, options.partitions.flows, options.resume?.flows);
     const deadLetters = new PartitionBatches(dlq, options.partitions.deadLetters, options.resume?.deadLetters);
+    const kept = { bounds: deadLetterBounds(options.recordBatchBytes.deadLetters) };
     let batchLastLine = 0;
     const linger = new BatchLinger(options.lingerMs ?? DEFAULT_LINGER_MS);
     let inFlight: Promise<void> | undefined;
@@ -110,8 +121,11 @@ export class FlowProducer {
         }
         pending.push({ message, time: pacer === undefined ? 0 : Number(fields[Field.Time]), lineNumber });
       },
-      invalid: (line, lineNumber, reason) => {
-        const message = rejectedLineMessage(line, options.source, lineNumber, reason, options.sourceId);
+      invalid: (line, lineNumber, reason, length) => {
+        const message = rejectedLineMessage(line, options.source, lineNumber, reason, options.sourceId, {
+          ...kept,
+          fullLength: length,
+        });
         if (!deadLetters.route(message, lineNumber)) {
           summary.invalidLinesAlreadyInTopic++;
           return;
@@ -123,22 +137,23 @@ export class FlowProducer {
       skipped: () => {},
     });
 
-    // Starts sending the batch in hand, one request per partition, once the previous batch is
-    // acknowledged. Each partition's flows count as published as soon as its request is.
+    // Starts sending the batch in hand, each partition's share as requests of record batches its topic
+    // accepts, once the previous batch is acknowledged. Flows count as published as their request is.
     const send = async () => {
       if (flows.size === 0 && deadLetters.size === 0) return;
       const batch = { flows: flows.take(), deadLetters: deadLetters.take(), lastLine: batchLastLine };
       await delivery.race(inFlight);
       if (delivery.expired) return;
+      const limits = options.recordBatchBytes;
       const requests = batch.flows.map(({ messages }) => {
         unconfirmed += messages.length;
-        return this.producer.send({ topic: options.topic, messages, acks: -1 }).then(() => {
-          unconfirmed -= messages.length;
-          summary.flowsPublished += messages.length;
+        return sendInRecordBatches(this.producer, options.topic, messages, limits.flows, (sent) => {
+          unconfirmed -= sent;
+          summary.flowsPublished += sent;
         });
       });
       for (const { messages } of batch.deadLetters) {
-        requests.push(this.producer.send({ topic: dlq, messages, acks: -1 }).then(() => {}));
+        requests.push(sendInRecordBatches(this.producer, dlq, messages, limits.deadLetters));
       }
       inFlight = Promise.all(requests).then(() => {
         summary.lastLineDelivered = Math.max(summary.lastLineDelivered, batch.lastLine);

@@ -16,6 +16,7 @@ import {
   MetricsServer,
   type MetricsServerOptions,
   onStopSignals,
+  readRecordBatchLimitsPatiently,
   STDIN_FINGERPRINT,
   type StopSignal,
   settlesWithin,
@@ -79,21 +80,27 @@ async function produceUntilStopped(
   const input = await openFlowInput(options.file);
   const source = options.source ?? input.source;
   // A quick check first: no broker means one sentence at once, not a minute of retries.
-  const partitions: TopicPartitions = await beforePublishing(
+  const setup = await beforePublishing(
     (async () => {
       const admin = await connectAdmin(createKafka(config, log, 'flowwatch-producer-setup', 'quick'), config);
       try {
-        return await ensureTopicsPatiently(
+        const partitions = await ensureTopicsPatiently(
           admin,
           config.topic,
           { partitions: options.partitions ?? DEFAULT_PARTITIONS, replicationFactor: config.replicationFactor },
           log,
         );
+        const dlq = deadLetterTopic(config.topic);
+        const limits = await readRecordBatchLimitsPatiently(admin, [config.topic, dlq], log);
+        const recordBatchBytes = { flows: limits.get(config.topic) as number, deadLetters: limits.get(dlq) as number };
+        return { partitions, recordBatchBytes };
       } finally {
         await admin.disconnect();
       }
     })(),
   );
+  const partitions: TopicPartitions = setup.partitions;
+  const { recordBatchBytes } = setup;
   const kafka = createKafka(config, log, 'flowwatch-producer');
   const checkStarted = performance.now();
   const fingerprint = await beforePublishing(input.fingerprint());
@@ -155,6 +162,7 @@ async function produceUntilStopped(
         partitions,
         batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
         lingerMs: options.lingerMs,
+        recordBatchBytes,
         pace: options.pace,
         signal: stop.signal,
       },

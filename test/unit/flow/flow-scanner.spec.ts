@@ -3,7 +3,7 @@ import { FlowScanner } from '../../../flow/index.ts';
 
 interface Seen {
   flows: number[];
-  invalid: { line: number; reason: string; bytes: number }[];
+  invalid: { line: number; reason: string; bytes: number; length: number }[];
   skipped: number[];
 }
 
@@ -12,7 +12,7 @@ function scan(text: string | Buffer, chunkSize: number, maxLineBytes?: number): 
   const scanner = new FlowScanner(
     {
       flow: (_fields, _line, n) => seen.flows.push(n),
-      invalid: (line, n, reason) => seen.invalid.push({ line: n, reason, bytes: line.length }),
+      invalid: (line, n, reason, length) => seen.invalid.push({ line: n, reason, bytes: line.length, length }),
       skipped: (n) => seen.skipped.push(n),
     },
     maxLineBytes,
@@ -52,12 +52,14 @@ describe('FlowScanner', () => {
       expect(seen.invalid[0]?.line).toBe(2);
       expect(seen.invalid[0]?.reason).toBe(`line longer than 100 bytes (${long.length} bytes)`);
       expect(seen.invalid[0]?.bytes).toBe(100);
+      expect(seen.invalid[0]?.length).toBe(long.length);
     }
   });
 
   it('rejects an over-long last line without a newline', () => {
     const { seen } = scan(`${FLOW}\n${'y'.repeat(300)}`, 7, 100);
     expect(seen.invalid.map((i) => i.line)).toEqual([2]);
+    expect(seen.invalid[0]?.length).toBe(300);
   });
 
   it('does not invent a line after a final newline', () => {

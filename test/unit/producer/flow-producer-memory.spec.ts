@@ -80,6 +80,7 @@ describe('a long run of small flushes', () => {
         source: 'memory.csv',
         sourceId: '0123456789abcdef/1',
         partitions: { flows: 4, deadLetters: 1 },
+        recordBatchBytes: { flows: 1024 * 1024, deadLetters: 1024 * 1024 },
         // One flow per request: a flush for every flow, as a paced run at a high rate makes.
         batchSize: 1,
         signal: stop.signal,

@@ -1,0 +1,78 @@
+// The largest record batch each topic accepts, read from the cluster once at start: the topic's
+// max.message.bytes, and no more than any broker's message.max.bytes. Nothing assumes Kafka's 1 MiB default.
+import kafkajs, { type Admin } from 'kafkajs';
+import { ErrorCode, FlowwatchError } from './errors.ts';
+import { kafkaRetriable } from './kafka-retriable.ts';
+import type { Logger } from './logger.ts';
+import { retrying } from './wait-until.ts';
+
+/** How long a command's set-up waits for brokers that fail the read (a broker just died), and how often it tries. */
+const READ_PATIENCE_MS = 60_000;
+const READ_RETRY_MS = 1000;
+
+/**
+ * Per topic, the bytes a record batch may have. A topic's value is its own setting or the default
+ * of the broker that answered; a cluster whose brokers differ in message.max.bytes could hold the
+ * topic's partitions on one with less, so the smallest of all is kept (brokers that are away now
+ * are left out: they are asked for their limit only to lower it).
+ */
+export async function readRecordBatchLimits(admin: Admin, topics: readonly string[]): Promise<Map<string, number>> {
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({
+      type: kafkajs.ConfigResourceTypes.TOPIC,
+      name,
+      configNames: ['max.message.bytes'],
+    })),
+  });
+  const brokerLimit = Math.min(...(await brokerLimits(admin)));
+  const limits = new Map<string, number>();
+  for (const topic of topics) {
+    const resource = described.resources.find((r) => r.resourceName === topic);
+    const value = Number(resource?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new FlowwatchError(
+        ErrorCode.KAFKA_TOPIC_LAYOUT,
+        `the brokers did not say how large a record batch topic ${topic} accepts (max.message.bytes)`,
+      );
+    }
+    limits.set(topic, Math.min(value, brokerLimit));
+  }
+  return limits;
+}
+
+/** Each answering broker's message.max.bytes. */
+async function brokerLimits(admin: Admin): Promise<number[]> {
+  const { brokers } = await admin.describeCluster();
+  const limits = await Promise.all(
+    brokers.map(async ({ nodeId }) => {
+      try {
+        const described = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [
+            { type: kafkajs.ConfigResourceTypes.BROKER, name: String(nodeId), configNames: ['message.max.bytes'] },
+          ],
+        });
+        const value = Number(described.resources[0]?.configEntries[0]?.configValue);
+        return Number.isSafeInteger(value) && value > 0 ? value : Number.POSITIVE_INFINITY;
+      } catch {
+        return Number.POSITIVE_INFINITY;
+      }
+    }),
+  );
+  return limits;
+}
+
+/** readRecordBatchLimits, tried again for up to a minute while brokers fail it (as ensureTopicsPatiently). */
+export function readRecordBatchLimitsPatiently(
+  admin: Admin,
+  topics: readonly string[],
+  log: Logger,
+): Promise<Map<string, number>> {
+  return retrying(() => readRecordBatchLimits(admin, topics), {
+    timeoutMs: READ_PATIENCE_MS,
+    intervalMs: READ_RETRY_MS,
+    retriable: kafkaRetriable,
+    onRetry: (error) => log.info({ err: error }, 'a broker does not answer: asking the others again'),
+  });
+}
