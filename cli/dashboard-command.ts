@@ -1,7 +1,7 @@
 // `flowwatch dashboard`.
 import type { Command } from 'commander';
 import { runDashboard } from '../dashboard/index.ts';
-import { commandSetup, DEFAULT_DASHBOARD_PORT, DEFAULT_TOP, integer, port } from './options.ts';
+import { commandSetup, DEFAULT_DASHBOARD_PORT, DEFAULT_TOP, integer, milliseconds, port } from './options.ts';
 import { DEFAULT_MIN_COUNT } from './verify-command.ts';
 
 export function addDashboardCommand(program: Command): void {
@@ -19,7 +19,7 @@ export function addDashboardCommand(program: Command): void {
       integer(0),
       DEFAULT_MIN_COUNT,
     )
-    .option('--interval-ms <ms>', 'how often the page is updated', integer(100), 1000)
+    .option('--interval-ms <ms>', 'how often the page is updated', milliseconds(100), 1000)
     .action(async (flags: { host: string; port: number; top: number; minCount: number; intervalMs: number }) => {
       const { config, log } = commandSetup(program);
       await runDashboard(config, log, flags);

@@ -21,28 +21,58 @@ export const DEFAULT_TOP = 10;
 /** Where the dashboard listens unless told otherwise (`dashboard --port`, `walkthrough --dashboard-port`). */
 export const DEFAULT_DASHBOARD_PORT = 8080;
 
-export const integer = (min: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}`);
-  return n;
-};
+/**
+ * What a flag's value may be, kept on its parser: the parser says it when it refuses a value, and
+ * the tests try values just outside it for every option that has one.
+ */
+export type ValueDomain =
+  | { readonly kind: 'integer' | 'number'; readonly min: number; readonly max?: number }
+  | { readonly kind: 'text' };
 
-export const nonEmpty = (value: string) => {
+export type ValueParser<T> = ((value: string) => T) & { readonly domain: ValueDomain };
+
+const parserOf = <T>(domain: ValueDomain, parse: (value: string) => T): ValueParser<T> =>
+  Object.assign(parse, { domain });
+
+// Only plain decimal numbers: Number() alone would take '' and ' ' as 0 and '0x10' as 16.
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+const range = (min: number, max: number | undefined) => (max === undefined ? `>= ${min}` : `from ${min} to ${max}`);
+
+export const integer = (min: number, max?: number) =>
+  parserOf({ kind: 'integer', min, max }, (value: string) => {
+    const n = INTEGER.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
+      throw new InvalidArgumentError(`must be an integer ${range(min, max)}`);
+    }
+    return n;
+  });
+
+export const decimal = (min: number, max?: number) =>
+  parserOf({ kind: 'number', min, max }, (value: string) => {
+    const n = DECIMAL.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isFinite(n) || n < min || (max !== undefined && n > max)) {
+      throw new InvalidArgumentError(`must be a number ${range(min, max)}`);
+    }
+    return n;
+  });
+
+export const nonEmpty = parserOf({ kind: 'text' }, (value: string) => {
   if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
   return value;
-};
+});
 
-export const positiveNumber = (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number > 0');
-  return n;
-};
+export const port = integer(0, 65_535);
 
-export const port = (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('must be a port 0..65535');
-  return n;
-};
+/** A duration a timer waits: Node fires a longer one at once (about 24.8 days is its longest). */
+export const milliseconds = (min: number) => integer(min, 2 ** 31 - 1);
+
+/**
+ * The slowest pace `--rate` and `--speedup` take: slower is no replay anyone waits for, and a
+ * smaller number would ask for waits longer than a Node timer can hold (about 24.8 days).
+ */
+export const MIN_PACE = 0.001;
 
 /** `--metrics-port` and `--metrics-host`, of the commands that serve metrics on a port of their own. */
 export function withMetricsOptions(command: Command): Command {
@@ -53,7 +83,7 @@ export function withMetricsOptions(command: Command): Command {
       port,
       0,
     )
-    .option('--metrics-host <address>', 'address the metrics server listens on', DEFAULT_METRICS_HOST);
+    .option('--metrics-host <address>', 'address the metrics server listens on', nonEmpty, DEFAULT_METRICS_HOST);
 }
 
 export interface MetricsFlags {
@@ -72,8 +102,10 @@ export function withPaceOptions(
   alsoConflicting: string[] = [],
 ): Command {
   return command
-    .addOption(new Option('--rate <n>', help.rate).argParser(positiveNumber).conflicts(['speedup', ...alsoConflicting]))
-    .addOption(new Option('--speedup <x>', help.speedup).argParser(positiveNumber).conflicts(alsoConflicting));
+    .addOption(
+      new Option('--rate <n>', help.rate).argParser(decimal(MIN_PACE)).conflicts(['speedup', ...alsoConflicting]),
+    )
+    .addOption(new Option('--speedup <x>', help.speedup).argParser(decimal(MIN_PACE)).conflicts(alsoConflicting));
 }
 
 export interface PaceFlags {

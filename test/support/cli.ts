@@ -80,6 +80,29 @@ export function runCli(args: readonly string[], env: Record<string, string>, std
 }
 
 /**
+ * Runs it with no events pipe, so that FLOWWATCH_EVENTS_FILE in `env` is the one it gets (spawnCli
+ * gives it the pipe's instead).
+ */
+export function runCliWithoutEvents(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+  const child = spawnFlowwatch(args, { cwd: ROOT, env: { LOG_LEVEL: 'info', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  running.add(child);
+  return new Promise<CliResult>((resolve) => {
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/**
  * Says what the processes said when a step fails: a stall and a crash look alike from outside. For
  * one still running, also what its threads wait for in the kernel (a process blocked writing to a
  * full pipe and one waiting on a silent broker look alike from its output).
