@@ -193,12 +193,15 @@ function topologyOf(value: z.infer<typeof schema>): RedisTopology {
     );
   }
   if (value.REDIS_SENTINELS !== undefined) {
-    return {
+    const topology: RedisTopology = {
       kind: 'sentinel',
       sentinels: value.REDIS_SENTINELS.map(hostPort),
       name: value.REDIS_SENTINEL_NAME,
       sentinelPassword: value.REDIS_SENTINEL_PASSWORD,
     };
+    // Not enumerable, as the SASL password: a configuration printed or logged by mistake does not show it.
+    Object.defineProperty(topology, 'sentinelPassword', { enumerable: false });
+    return topology;
   }
   if (value.REDIS_CLUSTER_NODES !== undefined)
     return { kind: 'cluster', nodes: value.REDIS_CLUSTER_NODES.map(hostPort) };

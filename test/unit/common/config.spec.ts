@@ -97,3 +97,22 @@ describe('configEnvironment', () => {
     }
   });
 });
+
+describe('loadConfig: secrets', () => {
+  it('never shows the SASL or the sentinel password when the configuration is printed', () => {
+    const config = loadConfig({
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'alice',
+      KAFKA_SASL_PASSWORD: 'hunter2',
+      REDIS_SENTINELS: 'a:1',
+      REDIS_SENTINEL_PASSWORD: 'hunter3',
+    });
+    expect(JSON.stringify(config)).not.toMatch(/hunter/);
+    expect(config.kafkaSasl?.password).toBe('hunter2');
+    expect(config.redisTopology).toMatchObject({ kind: 'sentinel' });
+    expect((config.redisTopology as { sentinelPassword?: string }).sentinelPassword).toBe('hunter3');
+    // Hidden from printing, still passed on to a child process.
+    const child = loadConfig(configEnvironment(config));
+    expect((child.redisTopology as { sentinelPassword?: string }).sentinelPassword).toBe('hunter3');
+  });
+});
