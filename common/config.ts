@@ -1,5 +1,6 @@
 // The configuration every command shares: read from the environment once, validated, frozen.
 import { z } from 'zod';
+import { checkEventsFile, checkSettingsTogether, isConnectablePort, portOf } from './config-rules.ts';
 import {
   connectionSecurity,
   type KafkaSasl,
@@ -10,20 +11,6 @@ import {
 import { ErrorCode, FlowwatchError } from './errors.ts';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-
-const brokerList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((broker) => broker.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z
-      .array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'each broker must be host:port'))
-      .min(1, 'at least one broker is needed'),
-  );
 
 const nodeList = (what: string) =>
   z
@@ -36,7 +23,12 @@ const nodeList = (what: string) =>
     )
     .pipe(
       z
-        .array(z.string().regex(/^[^:\s]+:\d{1,5}$/, `each ${what} must be host:port`))
+        .array(
+          z
+            .string()
+            .regex(/^[^:\s]+:\d+$/, `each ${what} must be host:port`)
+            .refine((node) => isConnectablePort(portOf(node)), `each ${what} needs a port from 1 to 65535`),
+        )
         .min(1, `at least one ${what} is needed`),
     );
 
@@ -44,11 +36,12 @@ const name = (what: string) =>
   z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, `${what} may hold only letters, digits, '.', '_' and '-'`);
 
 const schema = z.object({
-  KAFKA_BROKERS: brokerList.default(['localhost:9092']),
+  KAFKA_BROKERS: nodeList('broker').default(['localhost:9092']),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .refine((url) => URL.canParse(url), 'is not a URL (percent-encode special characters in the password)')
+    .refine((url) => !URL.canParse(url) || new URL(url).port !== '0', 'needs a port from 1 to 65535')
     .default('redis://localhost:6379'),
   // Secure connections: checked together, and their files read, in connection-security.ts.
   KAFKA_TLS: z.stringbool({ error: 'must be true or false' }).optional(),
@@ -156,10 +149,13 @@ export function loadConfig(env: ConfigSource, overrides: ConfigSource = {}): Con
   const parsed = schema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') ?? 'configuration';
+    // The setting's name alone: a list's index (KAFKA_BROKERS.1) means nothing to the user.
+    const field = String(issue?.path[0] ?? 'configuration');
     throw new FlowwatchError(ErrorCode.CONFIG_INVALID, `${field} is invalid: ${issue?.message ?? 'unknown problem'}`);
   }
   const value = parsed.data;
+  checkSettingsTogether(merged);
+  checkEventsFile(value.FLOWWATCH_EVENTS_FILE);
   const security = connectionSecurity(value);
   const redisTopology = topologyOf(value);
   return Object.freeze({

@@ -1,21 +1,36 @@
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli, runCliWithoutEvents } from '../support/cli.ts';
 import { testNames } from '../support/test-names.ts';
 
 /** One line on standard error: `flowwatch: <sentence> (<code>)`, no stack trace, nothing else. */
 const oneSentence = (codes: string) => new RegExp(`^flowwatch: \\S[^\\n]* \\((${codes})\\)\\n$`);
 
+/** A port where something listens and counts who connects: a refusal "before anything connects" leaves it at 0. */
+let listener: Server;
+let connections = 0;
+let listening = '';
 /** A port where nothing listens: every connection is refused at once. */
 let closedPort = 0;
 
 beforeAll(async () => {
+  listener = createServer((socket) => {
+    connections++;
+    socket.destroy();
+  });
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  listening = `127.0.0.1:${(listener.address() as { port: number }).port}`;
   const probe = createServer().listen(0, '127.0.0.1');
   await once(probe, 'listening');
   closedPort = (probe.address() as { port: number }).port;
   probe.close();
   await once(probe, 'close');
+});
+
+afterAll(() => {
+  listener.close();
 });
 
 const names = testNames('exit-codes');
@@ -43,6 +58,32 @@ describe('exit codes: 1 only for "stream and batch differ", 2 for any usage mist
     mistakes.forEach((args, i) => {
       expectRefused(args, results[i] as CliResult, 'FW_USAGE');
     });
+  });
+});
+
+describe('strict configuration: nonsense is refused in one sentence, exit 2, before anything connects', () => {
+  it('refuses broker and Redis ports outside 1..65535, a pace too slow for a timer, an events file in no folder, and settings that need another', async () => {
+    const reachable = { ...base, KAFKA_BROKERS: listening, REDIS_URL: `redis://${listening}` };
+    const cases: [string[], Record<string, string>][] = [
+      [['produce'], { KAFKA_BROKERS: `${listening},127.0.0.1:0` }],
+      [['produce'], { KAFKA_BROKERS: `${listening},127.0.0.1:65536` }],
+      [['consume'], { KAFKA_BROKERS: `${listening},127.0.0.1:99999` }],
+      [['top'], { REDIS_URL: 'redis://127.0.0.1:0' }],
+      [['top'], { REDIS_SENTINELS: '127.0.0.1:0', REDIS_SENTINEL_NAME: 'main' }],
+      [['top'], { REDIS_CLUSTER_NODES: `${listening},127.0.0.1:65536` }],
+      [['produce', '--rate', '1e-9'], {}],
+      [['produce', '--speedup', '1e-9'], {}],
+      [['consume'], { FLOWWATCH_EVENTS_FILE: '/no/such/folder/events.jsonl' }],
+      [['consume'], { FLOWWATCH_EVENTS_FILE: '/' }],
+      [['top'], { REDIS_SENTINEL_PASSWORD: 'for-the-sentinels' }],
+      [['top'], { REDIS_SENTINEL_NAME: 'main' }],
+      [['consume'], { FLOWWATCH_REDIS_WAIT_TIMEOUT_MS: '500' }],
+    ];
+    const results = await Promise.all(cases.map(([args, env]) => runCliWithoutEvents(args, { ...reachable, ...env })));
+    cases.forEach(([args, env], i) => {
+      expectRefused([...args, JSON.stringify(env)], results[i] as CliResult, 'FW_CONFIG_INVALID|FW_USAGE');
+    });
+    expect(connections).toBe(0);
   });
 });
 
