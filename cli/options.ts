@@ -103,9 +103,15 @@ export function withPaceOptions(
 ): Command {
   return command
     .addOption(
-      new Option('--rate <n>', help.rate).argParser(decimal(MIN_PACE)).conflicts(['speedup', ...alsoConflicting]),
+      new Option('--rate <n>', `${help.rate}; at least ${MIN_PACE}`)
+        .argParser(decimal(MIN_PACE))
+        .conflicts(['speedup', ...alsoConflicting]),
     )
-    .addOption(new Option('--speedup <x>', help.speedup).argParser(decimal(MIN_PACE)).conflicts(alsoConflicting));
+    .addOption(
+      new Option('--speedup <x>', `${help.speedup}; at least ${MIN_PACE}`)
+        .argParser(decimal(MIN_PACE))
+        .conflicts(alsoConflicting),
+    );
 }
 
 export interface PaceFlags {
@@ -174,7 +180,7 @@ export function withGlobalOptions(program: Command): Command {
     )
     .option(
       '--redis-sentinel-name <name>',
-      'the name the sentinels monitor the primary under (env REDIS_SENTINEL_NAME, default flowwatch)',
+      'the name the sentinels monitor the primary under, with --redis-sentinels only (env REDIS_SENTINEL_NAME, default flowwatch)',
     )
     .option(
       '--redis-cluster-nodes <list>',
@@ -186,7 +192,7 @@ export function withGlobalOptions(program: Command): Command {
     )
     .option(
       '--redis-wait-timeout-ms <ms>',
-      'consume: how long each WAIT for those replicas lasts before it is tried again (env FLOWWATCH_REDIS_WAIT_TIMEOUT_MS, default 1000)',
+      'consume: how long each WAIT for those replicas lasts before it is tried again, with --redis-wait-replicas only (env FLOWWATCH_REDIS_WAIT_TIMEOUT_MS, default 1000)',
     )
     .option('--topic <name>', 'flow topic (env FLOWWATCH_TOPIC, default flows)')
     .option('--group <name>', 'consumer group (env FLOWWATCH_GROUP, default webserver-counter)')
