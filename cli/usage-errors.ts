@@ -7,9 +7,11 @@ import { ErrorCode, FlowwatchError } from '../common/index.ts';
 /** Commander's words, on one line: its "error: " dropped, a "(Did you mean ...?)" kept. */
 function sentenceOf(command: Command, error: CommanderError): string {
   if (error.code === 'commander.help') {
-    // Asked for nothing: the program, or `help` with a command that does not exist.
+    // Asked for nothing (the program alone), or `help` with a command that does not exist.
     const names = command.commands.map((sub) => sub.name()).filter((name) => name !== 'help');
-    return `a command is needed: ${names.join(', ')}; flowwatch --help shows the usage`;
+    const [first, asked] = command.args;
+    const what = first === 'help' && asked !== undefined ? `unknown command '${asked}'` : 'a command is needed';
+    return `${what} (commands: ${names.join(', ')}); flowwatch --help shows the usage`;
   }
   const words = error.message
     .replace(/^error: /, '')

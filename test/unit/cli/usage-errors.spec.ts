@@ -126,7 +126,7 @@ describe('usage mistakes: exit 2 and one flowwatch sentence with a code, on ever
     const withValue = program.options.filter((option) => option.required);
     // A new global flag needs its bad values here.
     expect(withValue.map(flagOf).sort()).toEqual(Object.keys(BAD_GLOBAL_VALUES).sort());
-    const mistakes = [['--no-such-flag', 'top'], ['no-such-command'], []];
+    const mistakes = [['--no-such-flag', 'top'], ['no-such-command'], ['help', 'no-such-command'], []];
     for (const option of withValue) mistakes.push([flagOf(option)]);
     for (const [flag, values] of Object.entries(BAD_GLOBAL_VALUES)) {
       // `top` reads Redis and nothing else: harmless should a bad value ever get through.
