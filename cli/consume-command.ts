@@ -2,7 +2,14 @@
 import type { Command } from 'commander';
 import { runConsume } from '../consumer/index.ts';
 import { DEFAULT_LATENESS_SECONDS } from '../state/index.ts';
-import { commandSetup, integer, type MetricsFlags, metricsServer, withMetricsOptions } from './options.ts';
+import {
+  commandSetup,
+  integer,
+  type MetricsFlags,
+  metricsServer,
+  milliseconds,
+  withMetricsOptions,
+} from './options.ts';
 
 const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 const DEFAULT_CONCURRENCY = 4;
@@ -26,7 +33,7 @@ export function addConsumeCommand(program: Command): void {
     .option(
       '--session-timeout-ms <ms>',
       'a member silent this long loses its partitions',
-      integer(6000),
+      milliseconds(6000),
       DEFAULT_SESSION_TIMEOUT_MS,
     )
     .option('--concurrency <n>', 'partition batches processed at once', integer(1), DEFAULT_CONCURRENCY)
@@ -39,7 +46,7 @@ export function addConsumeCommand(program: Command): void {
     .option(
       '--status-interval-ms <ms>',
       'how often to show the top web servers and lag (0: never)',
-      integer(0),
+      milliseconds(0),
       DEFAULT_STATUS_INTERVAL_MS,
     )
     .option('-n, --top <n>', 'rows of the status table', integer(1), DEFAULT_STATUS_ROWS);

@@ -1,7 +1,7 @@
 // `flowwatch dashboard`.
 import type { Command } from 'commander';
 import { HOURS_SHOWN, MAX_EVENT_STREAMS, runDashboard } from '../dashboard/index.ts';
-import { commandSetup, DEFAULT_DASHBOARD_PORT, DEFAULT_TOP, integer, port } from './options.ts';
+import { commandSetup, DEFAULT_DASHBOARD_PORT, DEFAULT_TOP, integer, milliseconds, port } from './options.ts';
 import { DEFAULT_MIN_COUNT } from './verify-command.ts';
 
 export function addDashboardCommand(program: Command): void {
@@ -26,7 +26,7 @@ export function addDashboardCommand(program: Command): void {
     .option(
       '--interval-ms <ms>',
       `how often the page is updated (at most ${MAX_EVENT_STREAMS} pages at once; the hourly chart shows the last ${HOURS_SHOWN} hours counted)`,
-      integer(100),
+      milliseconds(100),
       1000,
     )
     .action(async (flags: { host: string; port: number; top: number; minCount: number; intervalMs: number }) => {

@@ -8,6 +8,7 @@ import { addDashboardCommand } from './dashboard-command.ts';
 import { requestedLogLevel, withGlobalOptions } from './options.ts';
 import { addProduceCommand } from './produce-command.ts';
 import { addTopCommand } from './top-command.ts';
+import { isDoneEarly, throwUsageErrors } from './usage-errors.ts';
 import { addVerifyCommand } from './verify-command.ts';
 import { addWalkthroughCommand } from './walkthrough-command.ts';
 
@@ -22,16 +23,14 @@ export function buildProgram(): Command {
     new Command('flowwatch').description(
       'Which devices are web servers? Stream netflow through Kafka, count port-80 flows per device exactly once in Redis, and check the stream against the batch answer.',
     ),
-  )
-    .version(version, '-V, --version', 'print the version of flowwatch')
-    .showHelpAfterError('(run with --help for usage)');
+  ).version(version, '-V, --version', 'print the version of flowwatch');
   addProduceCommand(program);
   addConsumeCommand(program);
   addVerifyCommand(program);
   addTopCommand(program);
   addDashboardCommand(program);
   addWalkthroughCommand(program);
-  return program;
+  return throwUsageErrors(program);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -40,6 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
+    if (isDoneEarly(error)) return 0;
     return reportError(error, requestedLogLevel(program));
   }
 }

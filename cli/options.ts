@@ -1,7 +1,7 @@
 // What the commands of the command line share: argument parsers, the global configuration flags,
 // the pace and metrics options, and the bundled sample as the default file.
 import { fileURLToPath } from 'node:url';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import {
   type Config,
   type ConfigSource,
@@ -12,6 +12,9 @@ import {
   type MetricsServerOptions,
 } from '../common/index.ts';
 import type { Pace } from '../producer/index.ts';
+import { decimal, nonEmpty, port } from './option-values.ts';
+
+export { decimal, integer, milliseconds, nonEmpty, port, type ValueDomain } from './option-values.ts';
 
 export const SAMPLE_FILE = fileURLToPath(new URL('../data/sample-flows.csv.gz', import.meta.url));
 
@@ -21,28 +24,11 @@ export const DEFAULT_TOP = 10;
 /** Where the dashboard listens unless told otherwise (`dashboard --port`, `walkthrough --dashboard-port`). */
 export const DEFAULT_DASHBOARD_PORT = 8080;
 
-export const integer = (min: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}`);
-  return n;
-};
-
-export const nonEmpty = (value: string) => {
-  if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
-  return value;
-};
-
-export const positiveNumber = (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number > 0');
-  return n;
-};
-
-export const port = (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('must be a port 0..65535');
-  return n;
-};
+/**
+ * The slowest pace `--rate` and `--speedup` take: slower is no replay anyone waits for, and a
+ * smaller number would ask for waits longer than a Node timer can hold (about 24.8 days).
+ */
+export const MIN_PACE = 0.001;
 
 /** `--metrics-port` and `--metrics-host`, of the commands that serve metrics on a port of their own. */
 export function withMetricsOptions(command: Command): Command {
@@ -53,7 +39,7 @@ export function withMetricsOptions(command: Command): Command {
       port,
       0,
     )
-    .option('--metrics-host <address>', 'address the metrics server listens on', DEFAULT_METRICS_HOST);
+    .option('--metrics-host <address>', 'address the metrics server listens on', nonEmpty, DEFAULT_METRICS_HOST);
 }
 
 export interface MetricsFlags {
@@ -74,8 +60,16 @@ export function withPaceOptions(
   alsoConflicting: string[] = [],
 ): Command {
   return command
-    .addOption(new Option('--rate <n>', help.rate).argParser(positiveNumber).conflicts(['speedup', ...alsoConflicting]))
-    .addOption(new Option('--speedup <x>', help.speedup).argParser(positiveNumber).conflicts(alsoConflicting));
+    .addOption(
+      new Option('--rate <n>', `${help.rate}; at least ${MIN_PACE}`)
+        .argParser(decimal(MIN_PACE))
+        .conflicts(['speedup', ...alsoConflicting]),
+    )
+    .addOption(
+      new Option('--speedup <x>', `${help.speedup}; at least ${MIN_PACE}`)
+        .argParser(decimal(MIN_PACE))
+        .conflicts(alsoConflicting),
+    );
 }
 
 export interface PaceFlags {
@@ -145,7 +139,7 @@ export function withGlobalOptions(program: Command): Command {
     )
     .option(
       '--redis-sentinel-name <name>',
-      'the name the sentinels monitor the primary under (env REDIS_SENTINEL_NAME, default flowwatch)',
+      'the name the sentinels monitor the primary under, with --redis-sentinels only (env REDIS_SENTINEL_NAME, default flowwatch)',
     )
     .option(
       '--redis-cluster-nodes <list>',
@@ -157,7 +151,7 @@ export function withGlobalOptions(program: Command): Command {
     )
     .option(
       '--redis-wait-timeout-ms <ms>',
-      'consume: how long each WAIT for those replicas lasts before it is tried again (env FLOWWATCH_REDIS_WAIT_TIMEOUT_MS, default 1000)',
+      'consume: how long each WAIT for those replicas lasts before it is tried again, with --redis-wait-replicas only (env FLOWWATCH_REDIS_WAIT_TIMEOUT_MS, default 1000)',
     )
     .option('--topic <name>', 'flow topic (env FLOWWATCH_TOPIC, default flows)')
     .option('--group <name>', 'consumer group (env FLOWWATCH_GROUP, default webserver-counter)')

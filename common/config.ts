@@ -1,6 +1,7 @@
 // The configuration every command shares: read from the environment once, validated, frozen.
 import { z } from 'zod';
 import { isHostEntry } from './allowed-hosts.ts';
+import { checkEventsFile, checkSettingsTogether, isConnectablePort, portOf } from './config-rules.ts';
 import {
   connectionSecurity,
   type KafkaSasl,
@@ -11,20 +12,6 @@ import {
 import { ErrorCode, FlowwatchError } from './errors.ts';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-
-const brokerList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((broker) => broker.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z
-      .array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'each broker must be host:port'))
-      .min(1, 'at least one broker is needed'),
-  );
 
 const nodeList = (what: string) =>
   z
@@ -37,7 +24,12 @@ const nodeList = (what: string) =>
     )
     .pipe(
       z
-        .array(z.string().regex(/^[^:\s]+:\d{1,5}$/, `each ${what} must be host:port`))
+        .array(
+          z
+            .string()
+            .regex(/^[^:\s]+:\d+$/, `each ${what} must be host:port`)
+            .refine((node) => isConnectablePort(portOf(node)), `each ${what} needs a port from 1 to 65535`),
+        )
         .min(1, `at least one ${what} is needed`),
     );
 
@@ -45,11 +37,12 @@ const name = (what: string) =>
   z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, `${what} may hold only letters, digits, '.', '_' and '-'`);
 
 const schema = z.object({
-  KAFKA_BROKERS: brokerList.default(['localhost:9092']),
+  KAFKA_BROKERS: nodeList('broker').default(['localhost:9092']),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .refine((url) => URL.canParse(url), 'is not a URL (percent-encode special characters in the password)')
+    .refine((url) => !URL.canParse(url) || new URL(url).port !== '0', 'needs a port from 1 to 65535')
     .default('redis://localhost:6379'),
   // Secure connections: checked together, and their files read, in connection-security.ts.
   KAFKA_TLS: z.stringbool({ error: 'must be true or false' }).optional(),
@@ -169,10 +162,13 @@ export function loadConfig(env: ConfigSource, overrides: ConfigSource = {}): Con
   const parsed = schema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') ?? 'configuration';
+    // The setting's name alone: a list's index (KAFKA_BROKERS.1) means nothing to the user.
+    const field = String(issue?.path[0] ?? 'configuration');
     throw new FlowwatchError(ErrorCode.CONFIG_INVALID, `${field} is invalid: ${issue?.message ?? 'unknown problem'}`);
   }
   const value = parsed.data;
+  checkSettingsTogether(merged);
+  checkEventsFile(value.FLOWWATCH_EVENTS_FILE);
   const security = connectionSecurity(value);
   const redisTopology = topologyOf(value);
   return Object.freeze({
@@ -207,12 +203,15 @@ function topologyOf(value: z.infer<typeof schema>): RedisTopology {
     );
   }
   if (value.REDIS_SENTINELS !== undefined) {
-    return {
+    const topology: RedisTopology = {
       kind: 'sentinel',
       sentinels: value.REDIS_SENTINELS.map(hostPort),
       name: value.REDIS_SENTINEL_NAME,
       sentinelPassword: value.REDIS_SENTINEL_PASSWORD,
     };
+    // Not enumerable, as the SASL password: a configuration printed or logged by mistake does not show it.
+    Object.defineProperty(topology, 'sentinelPassword', { enumerable: false });
+    return topology;
   }
   if (value.REDIS_CLUSTER_NODES !== undefined)
     return { kind: 'cluster', nodes: value.REDIS_CLUSTER_NODES.map(hostPort) };

@@ -37,7 +37,8 @@ export {
   recordBytes,
   splitRecordBatches,
 } from './record-batch-size.ts';
-export { connectRedis, createRedis, describeRedis, type RedisClient, redactUrl, redisFailure } from './redis-client.ts';
+export { redactUrl } from './redacted-url.ts';
+export { connectRedis, createRedis, describeRedis, type RedisClient, redisFailure } from './redis-client.ts';
 export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
 export { type MetricLabels, scrapedCounter, scrapedGauge } from './scraped-metrics.ts';
 export {

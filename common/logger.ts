@@ -1,10 +1,16 @@
 // The one pino root, writing JSON lines to stderr; components take child loggers from it.
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { redactUrl } from './redacted-url.ts';
 
 export type { Logger };
 
-/** A `password` up to two levels down in an entry never reaches the log. */
-const REDACT = { paths: ['password', '*.password', '*.*.password'], censor: '[redacted]' };
+/** Up to two levels down in an entry: a password never reaches the log, a URL only with its secrets masked. */
+const atDepths = (field: string) => [field, `*.${field}`, `*.*.${field}`];
+const REDACT = {
+  paths: ['password', 'sentinelPassword', 'redisUrl', 'url'].flatMap(atDepths),
+  censor: (value: unknown, path: string[]) =>
+    /url$/i.test(path.at(-1) ?? '') && typeof value === 'string' ? redactUrl(value) : '[redacted]',
+};
 
 /**
  * ioredis puts the failed command on a reply error: its name is kept, never its arguments (for AUTH

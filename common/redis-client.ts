@@ -3,6 +3,7 @@ import { Cluster, type ClusterOptions, type RedisOptions as IoRedisOptions, Redi
 import type { Config } from './config.ts';
 import { redisRefusal } from './connection-refusal.ts';
 import { ErrorCode, FlowwatchError } from './errors.ts';
+import { redactUrl } from './redacted-url.ts';
 
 export interface RedisOptions {
   /** Commands fail after this many reconnect attempts instead of waiting forever. */
@@ -68,7 +69,7 @@ export function createRedis(config: Config, options: RedisOptions = {}): RedisCl
   return redis;
 }
 
-/** Where the state's Redis is, for messages: the URL without its password, or the sentinels or seed nodes. */
+/** Where the state's Redis is, for messages: the URL with its secrets masked, or the sentinels or seed nodes. */
 export function describeRedis(config: Config): string {
   const topology = config.redisTopology;
   const nodes = (list: readonly { host: string; port: number }[]) => list.map((n) => `${n.host}:${n.port}`).join(',');
@@ -165,13 +166,4 @@ export function redisFailure(error: unknown): FlowwatchError {
     return new FlowwatchError(ErrorCode.REDIS_REFUSED, `Redis refused a command: ${message}`, { cause: error });
   }
   return new FlowwatchError(ErrorCode.REDIS_UNREACHABLE, `Redis did not answer: ${message}`, { cause: error });
-}
-
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  // Unparsable (loadConfig refuses those): hide everything up to the last '@', where a login would end.
-  if (!URL.canParse(url)) return url.replace(/\/\/.*@/, '//***@');
-  const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = '***';
-  return parsed.toString();
 }

@@ -1,6 +1,12 @@
 // Replay speed: when each flow is due, for a fixed rate (flows/s) or an event-time speedup.
 export type Pace = { readonly rate: number } | { readonly speedup: number };
 
+/**
+ * The longest wait a Node timer holds (about 24.8 days): a longer one fires after 1 ms, which would
+ * turn a slow replay into a flood. A flow due later than that is sent after the longest wait.
+ */
+const MAX_WAIT_MS = 2 ** 31 - 1;
+
 export class Pacer {
   private readonly pace: Pace;
   private readonly now: () => number;
@@ -23,6 +29,6 @@ export class Pacer {
     const dueOffsetMs =
       'rate' in this.pace ? (this.sent * 1000) / this.pace.rate : ((time - this.firstTime) * 1000) / this.pace.speedup;
     this.sent++;
-    return Math.max(0, this.startedAt + dueOffsetMs - now);
+    return Math.min(MAX_WAIT_MS, Math.max(0, this.startedAt + dueOffsetMs - now));
   }
 }

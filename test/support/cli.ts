@@ -1,10 +1,10 @@
 // Runs the real `flowwatch` command as a child process, the way a user does, with its
 // instrumentation events collected (over their own pipe, apart from its output and logs).
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { type InstrumentationEvent, spawnFlowwatch } from '../../common/index.ts';
+import { type InstrumentationEvent, NODE_MEMORY_FLAGS, spawnFlowwatch } from '../../common/index.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -80,6 +80,33 @@ export function spawnCli(args: readonly string[], env: Record<string, string>, s
 
 export function runCli(args: readonly string[], env: Record<string, string>, stdin?: Buffer): Promise<CliResult> {
   return spawnCli(args, env, stdin).done;
+}
+
+/**
+ * Runs it with exactly the environment given on top of this one, FLOWWATCH_EVENTS_FILE included
+ * (spawnFlowwatch sets that variable to its own pipe or clears it).
+ */
+export function runCliWithoutEvents(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+  const child = spawn(process.execPath, [...NODE_MEMORY_FLAGS, 'bin/flowwatch.js', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  running.add(child);
+  return new Promise<CliResult>((resolve) => {
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
 }
 
 /**

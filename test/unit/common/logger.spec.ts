@@ -43,3 +43,19 @@ describe('createLogger', () => {
     expect(JSON.parse(lines[0] as string).sasl.password).toBe('[redacted]');
   });
 });
+
+describe('createLogger: URLs and sentinel passwords', () => {
+  it('masks the secrets of a URL logged under redisUrl or url, and a sentinel password', () => {
+    const { log, lines } = capture();
+    log.info(
+      {
+        redisUrl: 'redis://alice:hunter2@h:1/?password=hunter3',
+        redis: { url: 'redis://h:1/?token=hunter4' },
+        sentinelPassword: 'hunter5',
+      },
+      'connecting',
+    );
+    expect(lines[0]).not.toMatch(/hunter/);
+    expect(JSON.parse(lines[0] as string).redisUrl).toBe('redis://alice:***@h:1/?password=***');
+  });
+});

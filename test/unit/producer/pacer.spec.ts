@@ -36,4 +36,13 @@ describe('Pacer', () => {
     }
     expect(sent).toBe(10_000);
   });
+
+  it('never asks for a wait longer than a Node timer holds, which Node would cut to 1 ms', () => {
+    const pacer = new Pacer({ speedup: 0.001 }, () => 0);
+    expect(pacer.delayMs(0)).toBe(0);
+    // Ten days of event time at 1/1000 of real time: 27 years, far past a timer's 24.8 days.
+    const wait = pacer.delayMs(864_000);
+    expect(wait).toBeGreaterThan(24 * 86_400_000);
+    expect(wait).toBeLessThanOrEqual(2 ** 31 - 1);
+  });
 });

@@ -1,0 +1,50 @@
+// Parsers of flag values: each refuses a value outside its domain in words commander shows as a
+// usage mistake, and carries that domain so the tests can try values just outside it.
+import { InvalidArgumentError } from 'commander';
+
+/**
+ * What a flag's value may be, kept on its parser: the parser says it when it refuses a value, and
+ * the tests try values just outside it for every option that has one.
+ */
+export type ValueDomain =
+  | { readonly kind: 'integer' | 'number'; readonly min: number; readonly max?: number }
+  | { readonly kind: 'text' };
+
+export type ValueParser<T> = ((value: string) => T) & { readonly domain: ValueDomain };
+
+const parserOf = <T>(domain: ValueDomain, parse: (value: string) => T): ValueParser<T> =>
+  Object.assign(parse, { domain });
+
+// Only plain decimal numbers: Number() alone would take '' and ' ' as 0 and '0x10' as 16.
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+const range = (min: number, max: number | undefined) => (max === undefined ? `>= ${min}` : `from ${min} to ${max}`);
+
+export const integer = (min: number, max?: number) =>
+  parserOf({ kind: 'integer', min, max }, (value: string) => {
+    const n = INTEGER.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
+      throw new InvalidArgumentError(`must be an integer ${range(min, max)}`);
+    }
+    return n;
+  });
+
+export const decimal = (min: number, max?: number) =>
+  parserOf({ kind: 'number', min, max }, (value: string) => {
+    const n = DECIMAL.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isFinite(n) || n < min || (max !== undefined && n > max)) {
+      throw new InvalidArgumentError(`must be a number ${range(min, max)}`);
+    }
+    return n;
+  });
+
+export const nonEmpty = parserOf({ kind: 'text' }, (value: string) => {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
+  return value;
+});
+
+export const port = integer(0, 65_535);
+
+/** A duration a timer waits: Node fires a longer one at once (about 24.8 days is its longest). */
+export const milliseconds = (min: number) => integer(min, 2 ** 31 - 1);
