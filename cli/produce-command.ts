@@ -7,6 +7,7 @@ import {
   integer,
   type MetricsFlags,
   metricsServer,
+  milliseconds,
   nonEmpty,
   type PaceFlags,
   paceFrom,
@@ -55,7 +56,7 @@ export function addProduceCommand(program: Command): void {
     .option(
       '--linger-ms <ms>',
       'how long a batch not yet full waits for more input before it is sent (a slow input is published as it comes)',
-      integer(0),
+      milliseconds(0),
       DEFAULT_LINGER_MS,
     )
     .option('--json', 'print the summary as one JSON object')

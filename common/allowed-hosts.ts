@@ -20,7 +20,9 @@ function parseHost(text: string): NameAndPort | undefined {
   const value = text.trim().toLowerCase();
   const match = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?$/.exec(value);
   if (match === null) return undefined;
-  return { name: match[1] as string, port: match[2] === undefined ? undefined : Number(match[2]) };
+  const port = match[2] === undefined ? undefined : Number(match[2]);
+  if (port !== undefined && (port < 1 || port > 65_535)) return undefined;
+  return { name: match[1] as string, port };
 }
 
 /** True for a `name` or `name:port` an allow-list setting may hold. */

@@ -58,6 +58,7 @@ function mistakesOf(command: Command): string[][] {
  * what is bad depends on the setting, not on a parser.
  */
 const BAD_GLOBAL_VALUES: Readonly<Record<string, readonly string[]>> = {
+  '--allowed-hosts': ['a b', 'h:0', 'h:65536', 'http://h'],
   '--brokers': ['nohost', 'h:0', 'h:65536', 'h:99999', ','],
   '--kafka-tls-ca-file': ['/no/such/ca.pem'],
   '--kafka-tls-cert-file': ['/no/such/cert.pem'],
