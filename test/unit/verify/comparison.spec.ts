@@ -19,6 +19,7 @@ const totals = (flows: number, webRequests: number, invalidLines = 0) => ({
   webRequests,
   invalidLines,
   undecodable: 0,
+  timeOutliers: 0,
 });
 
 describe('compare', () => {
