@@ -90,7 +90,10 @@ export class DeviceCounts {
   private counts = new Map<string, number>();
   private files: BucketFiles | undefined;
 
-  /** `spillTo` is called once, at the first spill, for the files to spill to. */
+  /**
+   * `spillTo` is called once, at the first spill, for the files to spill to. A `limit` of 0 writes
+   * every count straight to them (a side known to need the files, whose devices come once each).
+   */
   constructor(combine: Combine, spillTo: () => BucketFiles, limit = DEVICES_IN_MEMORY) {
     this.combine = combine;
     this.spillTo = spillTo;
@@ -98,6 +101,11 @@ export class DeviceCounts {
   }
 
   add(device: string, count: number): void {
+    if (this.limit === 0) {
+      this.files ??= this.spillTo();
+      this.files.write(device, count);
+      return;
+    }
     const counts = this.counts;
     counts.set(device, this.combine === 'sum' ? (counts.get(device) ?? 0) + count : count);
     if (counts.size >= this.limit) this.spill();

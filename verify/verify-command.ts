@@ -26,7 +26,7 @@ import {
 import { countFromInput } from './batch-count.ts';
 import { compareDeviceCounts } from './bucketed-comparison.ts';
 import { type Comparison, DeviceComparison, formatDifferences } from './comparison.ts';
-import { DeviceCounts } from './device-counts.ts';
+import { DEVICES_IN_MEMORY, DeviceCounts } from './device-counts.ts';
 import { spillFolder } from './spill-folder.ts';
 
 export interface VerifyOptions {
@@ -81,8 +81,10 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
       );
     }
     const [batch, totals] = await Promise.all([counting, state.totals()]);
-    // Read after the file, so the two sides do not hold their Maps at once.
-    const streamDevices = new DeviceCounts('last', () => place.files('stream', 0));
+    // Read after the file, so the two sides do not hold their Maps at once; when the file's counts
+    // spilled, the scores (one per device) go straight to files too.
+    const streamLimit = batchDevices.inMemory === undefined ? 0 : DEVICES_IN_MEMORY;
+    const streamDevices = new DeviceCounts('last', () => place.files('stream', 0), streamLimit);
     await state.eachScore((device, score) => streamDevices.add(device, score));
     const devices = new DeviceComparison(options.minCount);
     await compareDeviceCounts(batchDevices, streamDevices, devices, place);

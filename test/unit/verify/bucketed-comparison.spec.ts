@@ -29,7 +29,8 @@ async function bucketed(
   try {
     const batch = new DeviceCounts('sum', () => folder.files('batch', 0), limit);
     for (const device of requests) batch.add(device, 1);
-    const stream = new DeviceCounts('last', () => folder.files('stream', 0), limit);
+    // As verify does: once the file's counts spilled, the scores go straight to files.
+    const stream = new DeviceCounts('last', () => folder.files('stream', 0), batch.inMemory ? limit : 0);
     for (const [device, score] of scores) stream.add(device, score);
     const devices = new DeviceComparison(minCount);
     await compareDeviceCounts(batch, stream, devices, folder, limit);
