@@ -1,6 +1,6 @@
 // `flowwatch consume`.
 import type { Command } from 'commander';
-import { runConsume } from '../consumer/index.ts';
+import { DEFAULT_MAX_EVENT_TIME_SECONDS, runConsume } from '../consumer/index.ts';
 import { DEFAULT_LATENESS_SECONDS } from '../state/index.ts';
 import {
   commandSetup,
@@ -21,6 +21,7 @@ interface ConsumeFlags extends MetricsFlags {
   readonly sessionTimeoutMs: number;
   readonly concurrency: number;
   readonly allowedLateness: number;
+  readonly maxEventTime: number;
   readonly statusIntervalMs: number;
   readonly top: number;
 }
@@ -44,6 +45,12 @@ export function addConsumeCommand(program: Command): void {
       DEFAULT_LATENESS_SECONDS,
     )
     .option(
+      '--max-event-time <seconds>',
+      'a flow with a later Time is an outlier: counted in its score and in totals timeOutliers, in no hour, and it does not move the watermark',
+      integer(0),
+      DEFAULT_MAX_EVENT_TIME_SECONDS,
+    )
+    .option(
       '--status-interval-ms <ms>',
       'how often to show the top web servers and lag (0: never)',
       milliseconds(0),
@@ -57,6 +64,7 @@ export function addConsumeCommand(program: Command): void {
       sessionTimeoutMs: flags.sessionTimeoutMs,
       partitionsConcurrently: flags.concurrency,
       latenessSeconds: flags.allowedLateness,
+      maxEventTime: flags.maxEventTime,
       statusIntervalMs: flags.statusIntervalMs,
       top: flags.top,
       terminal: process.stdout.isTTY === true,

@@ -31,6 +31,8 @@ export interface BatchApplierParts {
   /** Replicas that must hold a batch before its offset is committed to Kafka (0: none), and each wait's bound. */
   readonly waitReplicas: number;
   readonly waitTimeoutMs: number;
+  /** Event-time plausibility bound, in seconds (see tallyFlows). */
+  readonly maxEventTime: number;
   /** Partitions of the flow topic, for the watermark. */
   readonly flowPartitions: () => number;
   /** False once the member is stopping. */
@@ -86,7 +88,9 @@ export class BatchApplier {
 
     const from = decision.from;
     const tally =
-      batch.topic === parts.deadLetterTopic ? tallyDeadLetters(batch.messages, from) : tallyFlows(batch.messages, from);
+      batch.topic === parts.deadLetterTopic
+        ? tallyDeadLetters(batch.messages, from)
+        : tallyFlows(batch.messages, from, parts.maxEventTime);
     if (tally.rejects.length > 0) await parts.deadLetters.send(batch, tally.rejects);
     const result = await retryRedis(
       () =>

@@ -7,7 +7,9 @@ export interface BatchTally {
   webRequests: number;
   invalidLines: number;
   undecodable: number;
-  /** Highest event Time among the flows, or -1. */
+  /** Flows whose Time is beyond the plausibility bound: counted, but in no hour and not in `maxTime`. */
+  timeOutliers: number;
+  /** Highest event Time among the flows within the bound, or -1. */
   maxTime: number;
   /** Web requests per DstDevice. */
   readonly devices: Map<string, number>;
@@ -31,12 +33,20 @@ export interface TallyMessage {
 
 const SECONDS_PER_HOUR = 3600;
 
+/**
+ * Default plausibility bound on a flow's Time, in seconds: 2^32 - 1 passes LANL's clock (under 8
+ * million for its 90 days) and Unix times up to 2106, and keeps an absurd Time from moving the
+ * watermark past every real hour.
+ */
+export const DEFAULT_MAX_EVENT_TIME_SECONDS = 2 ** 32 - 1;
+
 export function emptyTally(): BatchTally {
   return {
     flows: 0,
     webRequests: 0,
     invalidLines: 0,
     undecodable: 0,
+    timeOutliers: 0,
     maxTime: -1,
     devices: new Map(),
     hours: new Map(),
@@ -44,8 +54,16 @@ export function emptyTally(): BatchTally {
   };
 }
 
-/** Tallies the flow messages at offsets >= `from`. */
-export function tallyFlows(messages: readonly TallyMessage[], from: number): BatchTally {
+/**
+ * Tallies the flow messages at offsets >= `from`. A Time beyond `maxEventTime` is an outlier: the
+ * flow counts (its web request too, in the all-time score) but it neither enters an hour nor moves
+ * the watermark. The decision depends on the message alone, so a redelivered batch decides the same.
+ */
+export function tallyFlows(
+  messages: readonly TallyMessage[],
+  from: number,
+  maxEventTime = DEFAULT_MAX_EVENT_TIME_SECONDS,
+): BatchTally {
   const tally = emptyTally();
   for (const message of messages) {
     if (Number(message.offset) < from) continue;
@@ -55,11 +73,14 @@ export function tallyFlows(messages: readonly TallyMessage[], from: number): Bat
       // Digits only is a valid Time, however many: beyond a double's range (309 digits) it is
       // counted at the largest one, so that its hour is a number Redis can hold.
       const time = Math.min(Number(result.fields[Field.Time]), Number.MAX_VALUE);
-      if (time > tally.maxTime) tally.maxTime = time;
+      const outlier = time > maxEventTime;
+      if (outlier) tally.timeOutliers++;
+      else if (time > tally.maxTime) tally.maxTime = time;
       if (isWebRequest(result.fields)) {
         tally.webRequests++;
         const device = result.fields[Field.DstDevice] as string;
         tally.devices.set(device, (tally.devices.get(device) ?? 0) + 1);
+        if (outlier) continue;
         const hour = Math.floor(time / SECONDS_PER_HOUR);
         let perDevice = tally.hours.get(hour);
         if (perDevice === undefined) {

@@ -28,6 +28,8 @@ export interface ConsumeCommandOptions {
   readonly sessionTimeoutMs: number;
   readonly partitionsConcurrently: number;
   readonly latenessSeconds: number;
+  /** Flows with a Time beyond this are outliers: counted, but in no hour and not in the watermark. */
+  readonly maxEventTime: number;
   readonly statusIntervalMs: number;
   readonly top: number;
   readonly terminal: boolean;
@@ -59,6 +61,7 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
       sessionTimeoutMs: options.sessionTimeoutMs,
       partitionsConcurrently: options.partitionsConcurrently,
       latenessSeconds: options.latenessSeconds,
+      maxEventTime: options.maxEventTime,
       waitReplicas: config.redisWaitReplicas,
       waitTimeoutMs: config.redisWaitTimeoutMs,
     },

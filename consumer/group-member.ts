@@ -20,6 +20,8 @@ export interface MemberOptions {
   readonly partitionsConcurrently: number;
   /** How long, in event-time seconds, an hour stays open behind the slowest partition. */
   readonly latenessSeconds: number;
+  /** Event-time plausibility bound, in seconds: a later Time enters no hour and leaves the watermark alone. */
+  readonly maxEventTime: number;
   /** Replicas that must hold a batch before its offset is committed to Kafka (0: none), and each wait's bound. */
   readonly waitReplicas: number;
   readonly waitTimeoutMs: number;
@@ -73,6 +75,7 @@ export class GroupMember {
       keyPrefix: options.keyPrefix,
       waitReplicas: options.waitReplicas,
       waitTimeoutMs: options.waitTimeoutMs,
+      maxEventTime: options.maxEventTime,
       flowPartitions: () => this.flowPartitions,
       running: () => this.running,
       seek: (topic, partition, offset) => this.consumer.seek({ topic, partition, offset: String(offset) }),

@@ -34,6 +34,11 @@ export function createDashboardMetrics(latest: () => Snapshot | undefined): Regi
     'Messages of the flow topic no member could read, counted in the state.',
     (t) => t.undecodable,
   );
+  total(
+    'flowwatch_state_time_outliers_total',
+    "Flows whose Time was beyond the consumers' --max-event-time: counted, but in no hour and not in the watermark.",
+    (t) => t.timeOutliers,
+  );
   scrapedGauge(registry, {
     name: 'flowwatch_state_web_servers',
     help: "Devices with at least the dashboard's --min-count web requests: the likely web servers.",

@@ -14,6 +14,8 @@ export interface SnapshotTotals {
   readonly webRequests: number;
   readonly invalidLines: number;
   readonly undecodable: number;
+  /** Flows whose Time was beyond the consumers' plausibility bound: in no hour. */
+  readonly timeOutliers: number;
 }
 
 export interface PartitionLag {

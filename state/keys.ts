@@ -29,7 +29,7 @@ export const stateKeys = {
 } as const;
 
 /** The fields of the totals hash, in the order the apply script receives their increments. */
-export const TOTAL_NAMES = ['flows', 'webRequests', 'invalidLines', 'undecodable'] as const;
+export const TOTAL_NAMES = ['flows', 'webRequests', 'invalidLines', 'undecodable', 'timeOutliers'] as const;
 export type TotalName = (typeof TOTAL_NAMES)[number];
 
 /**

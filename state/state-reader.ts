@@ -60,6 +60,19 @@ export class StateReader {
     return this.scan(stateKeys.webservers(this.prefix));
   }
 
+  /**
+   * Calls `visit` with every device's all-time score, page by page, holding none of them: for sets
+   * too large for memory. A device may be visited twice (ZSCAN's rule); take the later visit's score.
+   */
+  async eachScore(visit: (device: string, score: number) => void): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.zscan(stateKeys.webservers(this.prefix), cursor, 'COUNT', 5000);
+      for (let i = 0; i < flat.length; i += 2) visit(flat[i] as string, Number(flat[i + 1]));
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
   /** Every device's count of web requests that came after their hour was final. */
   lateScores(): Promise<Map<string, number>> {
     return this.scan(stateKeys.late(this.prefix));

@@ -1,9 +1,11 @@
 // The batch answer, straight from the file: web requests per device and the totals. It shares the
 // parser and validity rule with the stream side and nothing else, so a consumer bug cannot hide here.
 import { Field, type FlowInput, FlowScanner, isWebRequest } from '../flow/index.ts';
+import type { DeviceCounts } from './device-counts.ts';
 
 export interface BatchCounts {
-  readonly devices: Map<string, number>;
+  /** Web requests per DstDevice: only port-80 destinations, in bounded memory (they spill to disk). */
+  readonly devices: DeviceCounts;
   flows: number;
   webRequests: number;
   invalidLines: number;
@@ -11,9 +13,9 @@ export interface BatchCounts {
   lines: number;
 }
 
-export async function countFromInput(input: FlowInput): Promise<BatchCounts> {
+export async function countFromInput(input: FlowInput, devices: DeviceCounts): Promise<BatchCounts> {
   const counts: BatchCounts = {
-    devices: new Map(),
+    devices,
     flows: 0,
     webRequests: 0,
     invalidLines: 0,
@@ -25,8 +27,7 @@ export async function countFromInput(input: FlowInput): Promise<BatchCounts> {
       counts.flows++;
       if (isWebRequest(fields)) {
         counts.webRequests++;
-        const device = fields[Field.DstDevice] as string;
-        counts.devices.set(device, (counts.devices.get(device) ?? 0) + 1);
+        devices.add(fields[Field.DstDevice] as string, 1);
       }
     },
     invalid: () => {

@@ -1,5 +1,6 @@
 // `flowwatch verify`: the batch job. Recomputes the answer from the file and compares it with Redis,
-// once the state is complete (or, with --partial, reports how far along it is).
+// once the state is complete (or, with --partial, reports how far along it is), in bounded memory:
+// past DEVICES_IN_MEMORY devices the counts of both sides spill to a temporary folder.
 
 import {
   type Config,
@@ -23,7 +24,10 @@ import {
   writeCheck,
 } from '../state/index.ts';
 import { countFromInput } from './batch-count.ts';
-import { type Comparison, compare, formatDifferences } from './comparison.ts';
+import { compareDeviceCounts } from './bucketed-comparison.ts';
+import { type Comparison, DeviceComparison, formatDifferences } from './comparison.ts';
+import { DEVICES_IN_MEMORY, DeviceCounts } from './device-counts.ts';
+import { spillFolder } from './spill-folder.ts';
 
 export interface VerifyOptions {
   readonly file: string;
@@ -60,9 +64,11 @@ export async function runVerify(config: Config, log: Logger, options: VerifyOpti
 export async function verify(config: Config, log: Logger, options: VerifyOptions): Promise<VerifyReport> {
   const input = await openFlowInput(options.file);
   const redis = await connectRedis(createRedis(config), config);
+  const place = spillFolder();
   try {
+    const batchDevices = new DeviceCounts('sum', () => place.files('batch', 0));
     // The file is counted while Kafka and Redis are asked how far the state has got.
-    const counting = countFromInput(input);
+    const counting = countFromInput(input, batchDevices);
     counting.catch(() => undefined);
     const state = new StateReader(redis, config.keyPrefix);
     const progress = await readProgress(config, log, state);
@@ -74,22 +80,27 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
         `the state is not complete yet: ${n(behind)} messages of ${config.topic} are not applied (wait for the consumers, or use --partial)\n${formatProgress(progress)}`,
       );
     }
-    const [batch, scores, totals] = await Promise.all([counting, state.allScores(), state.totals()]);
-    const comparison = compare(batch, scores, totals);
+    const [batch, totals] = await Promise.all([counting, state.totals()]);
+    // Read after the file, so the two sides do not hold their Maps at once; when the file's counts
+    // spilled, the scores (one per device) go straight to files too.
+    const streamLimit = batchDevices.inMemory === undefined ? 0 : DEVICES_IN_MEMORY;
+    const streamDevices = new DeviceCounts('last', () => place.files('stream', 0), streamLimit);
+    await state.eachScore((device, score) => streamDevices.add(device, score));
+    const devices = new DeviceComparison(options.minCount);
+    await compareDeviceCounts(batchDevices, streamDevices, devices, place);
+    const comparison = devices.result(batch, totals);
     // The verdict stays beside the state, for the dashboard and for people.
     await writeCheck(redis, config.keyPrefix, {
       at: new Date().toISOString(),
       identical: comparison.identical,
       complete,
-      devices: batch.devices.size,
+      devices: devices.batchDevices,
       webRequests: batch.webRequests,
       flows: batch.flows,
-      devicesDiffering: comparison.devices.length,
+      devicesDiffering: comparison.devicesDiffering,
       differences: comparison.devices,
       totalsDiffering: comparison.totals,
     });
-    let likelyWebServers = 0;
-    for (const count of batch.devices.values()) if (count >= options.minCount) likelyWebServers++;
     return {
       identical: comparison.identical,
       complete,
@@ -99,13 +110,14 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
         flows: batch.flows,
         webRequests: batch.webRequests,
         invalidLines: batch.invalidLines,
-        devices: batch.devices.size,
-        likelyWebServers,
+        devices: devices.batchDevices,
+        likelyWebServers: devices.batchDevicesAtMinCount,
       },
       comparison,
     };
   } finally {
     redis.disconnect();
+    place.remove();
   }
 }
 
@@ -147,7 +159,7 @@ export function formatReport(report: VerifyReport, minCount: number): string {
   } else {
     lines.push(formatDifferences(comparison));
     lines.push(
-      `stream and batch differ: ${n(comparison.devices.length)} devices and ${n(comparison.totals.length)} totals do not match`,
+      `stream and batch differ: ${n(comparison.devicesDiffering)} devices and ${n(comparison.totals.length)} totals do not match`,
     );
   }
   return lines.join('\n');

@@ -146,7 +146,7 @@ describe('dashboard server', () => {
     ]);
     expect(snapshot.minCount).toBe(10);
     expect(snapshot.devicesAtMinCount).toBe(2);
-    expect(snapshot.totals).toEqual({ flows: 1000, webRequests: 73, invalidLines: 2, undecodable: 1 });
+    expect(snapshot.totals).toEqual({ flows: 1000, webRequests: 73, invalidLines: 2, undecodable: 1, timeOutliers: 0 });
     expect(snapshot.deadLetters).toBe(3);
     expect(snapshot.watermark).toBe(118_800);
     expect(snapshot.hourly).toEqual({

@@ -178,6 +178,7 @@ describe('a consumer whose batches the state refuses', () => {
         webRequests: 0,
         invalidLines: 0,
         undecodable: 0,
+        timeOutliers: 0,
       });
       // Says why in short lines: no batch (its devices, its arguments) in the log.
       const lines = member

@@ -1,6 +1,9 @@
 // Event-time windows: per-hour counts per device, exact like the totals; a watermark closes hours,
 // and a flow for a closed hour is counted as late, in the all-time total and nowhere else.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedis, loadConfig } from '../../common/index.ts';
 import { generateFlowText } from '../../data/flow-generator.ts';
@@ -67,6 +70,31 @@ describe('event-time windows', () => {
       const inHours = [...onTime.hours.values()].reduce((sum, devices) => sum + (devices.get(device) ?? 0), 0);
       expect(inHours + (late.scores.get(device) ?? 0), device).toBe(score);
     }
+  });
+
+  it('leave a far-future Time out of the windows: 200 flows at Time 99999999999 make no later request late', async () => {
+    const names = named('far-future');
+    const sample = join(mkdtempSync(join(tmpdir(), 'flowwatch-test-')), 'sample.csv');
+    writeFileSync(sample, gunzipSync(readFileSync(new URL('../../data/sample-flows.csv.gz', import.meta.url))));
+    // Web requests to 200 distinct devices, so the absurd Time reaches every partition first.
+    const absurd = Array.from({ length: 200 }, (_, i) => `99999999999,1,Comp1${i},FarFuture${i},6,Port1,80,1,1,1,1\n`);
+    const file = `${sample}.far-future`;
+    writeFileSync(file, absurd.join('') + readFileSync(sample, 'utf8'));
+    await produce(names, file);
+    await consumeToEnd(names);
+
+    const sampleTruth = groundTruth(sample);
+    const state = new StateReader(redis, names.prefix);
+    // The sample's hours are exact and none of its requests is late ...
+    expect(sortedScores(await state.lateScores())).toEqual({});
+    expect(await readWindows(redis, names.prefix)).toEqual(sortedHours(sampleTruth.hours));
+    expect((await state.hourScores(33)).get('EnterpriseAppServer')).toBeGreaterThan(0);
+    // ... the absurd flows are counted as outliers and, being web requests, in the all-time scores ...
+    const totals = await state.totals();
+    expect(totals.timeOutliers).toBe(200);
+    expect(sortedScores(await state.allScores())).toEqual(sortedScores(groundTruth(file).scores));
+    // ... and the watermark follows the sample, not the outliers.
+    expect(await state.watermark()).toBeLessThan(118_781 + 2 * 86_400);
   });
 
   it('stay exact through a consumer killed with SIGKILL and restarted', async () => {

@@ -18,6 +18,28 @@ describe('tallyFlows', () => {
     ]);
   });
 
+  it('leaves a Time beyond the bound out of the hours and the highest Time, but counts it and its web request', () => {
+    const tally = tallyFlows(
+      [
+        flow(0, 'A', '80', 99_999_999_999),
+        flow(1, 'A', '80', 7200),
+        flow(2, 'B', '443', 5000),
+        flow(3, 'B', '80', 9001),
+      ],
+      0,
+      9000,
+    );
+    expect(tally.flows).toBe(4);
+    expect(tally.timeOutliers).toBe(2);
+    expect(tally.maxTime).toBe(7200);
+    expect(tally.webRequests).toBe(3);
+    expect([...tally.devices]).toEqual([
+      ['A', 2],
+      ['B', 1],
+    ]);
+    expect([...tally.hours]).toEqual([[2, new Map([['A', 1]])]]);
+  });
+
   it('skips offsets below the stored next offset (already counted)', () => {
     const tally = tallyFlows([flow(10, 'A', '80'), flow(11, 'A', '80'), flow(12, 'A', '80')], 12);
     expect(tally.flows).toBe(1);

@@ -1,24 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchCounts } from '../../../verify/index.ts';
 import { compare } from '../../../verify/index.ts';
 
-const batch = (devices: Record<string, number>, invalidLines = 0): BatchCounts => {
+const batch = (devices: Record<string, number>, invalidLines = 0) => {
   const map = new Map(Object.entries(devices));
   const webRequests = [...map.values()].reduce((a, b) => a + b, 0);
-  return {
-    devices: map,
-    flows: webRequests + 10,
-    webRequests,
-    invalidLines,
-    skippedLines: 0,
-    lines: webRequests + 10 + invalidLines,
-  };
+  return { devices: map, flows: webRequests + 10, webRequests, invalidLines };
 };
 const totals = (flows: number, webRequests: number, invalidLines = 0) => ({
   flows,
   webRequests,
   invalidLines,
   undecodable: 0,
+  timeOutliers: 0,
 });
 
 describe('compare', () => {
