@@ -11,7 +11,7 @@ import { DashboardServer, HOURS_SHOWN, MAX_EVENT_STREAMS, type Snapshot } from '
 import { resetState } from '../../state/index.ts';
 import { spawnCli } from '../support/cli.ts';
 import { dashboardSnapshotWhere } from '../support/dashboard-events.ts';
-import { sendRequest } from '../support/http-request.ts';
+import { type HttpReply, sendRequest } from '../support/http-request.ts';
 import { pipelineEnv } from '../support/pipeline.ts';
 import { planted } from '../support/planted-state.ts';
 import { OwnRedis } from '../support/redis-server.ts';
@@ -57,27 +57,9 @@ afterAll(async () => {
   await own?.stop();
 });
 
-interface Reply {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
-
 /** A request with the path exactly as given (fetch would normalise `..` away). */
-function send(method: string, path: string): Promise<Reply> {
-  const { hostname, port } = new URL(dashboard.url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, method, path }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+function send(method: string, path: string): Promise<HttpReply> {
+  return sendRequest(dashboard.url, method, path);
 }
 
 /** Reads the event stream until a snapshot satisfies `wanted`. */

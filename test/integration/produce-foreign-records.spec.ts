@@ -2,40 +2,18 @@
 // resumes: a record whose `line` header is not a line number was not written by flowwatch, tells
 // nothing about what the topic holds of the stream, and is passed over.
 import { basename } from 'node:path';
-import type { Admin } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectAdmin,
-  createKafka,
-  createLogger,
-  deadLetterTopic,
-  fingerprintFile,
-  loadConfig,
-} from '../../common/index.ts';
+import { describe, expect, it } from 'vitest';
+import { createKafka, createLogger, deadLetterTopic, fingerprintFile, loadConfig } from '../../common/index.ts';
 import type { ProduceSummary } from '../../producer/index.ts';
 import { runCli } from '../support/cli.ts';
+import { fileTopics } from '../support/file-topics.ts';
 import { testNames } from '../support/test-names.ts';
 import { fileLines, fileWithInvalidLines, topicLines } from '../support/topic-lines.ts';
 
 const config = loadConfig(process.env);
 const brokers = config.kafkaBrokers.join(',');
 const kafka = createKafka(config, createLogger('silent'), 'flowwatch-test-foreign');
-const topicsUsed: string[] = [];
-let admin: Admin;
-
-beforeAll(async () => {
-  admin = await connectAdmin(kafka, config);
-});
-
-afterAll(async () => {
-  try {
-    const existing = new Set(await admin.listTopics());
-    const mine = topicsUsed.filter((t) => existing.has(t));
-    if (mine.length > 0) await admin.deleteTopics({ topics: mine });
-  } finally {
-    await admin.disconnect();
-  }
-});
+const topics = fileTopics(config, 'flowwatch-test-foreign', kafka);
 
 /** Every line number each message of `topic` carries, of those that carry one. */
 async function numberedLines(topic: string, groupId: string): Promise<Map<number, number>> {
@@ -50,12 +28,12 @@ describe('flowwatch produce beside records of another program', () => {
   it('publishes every line when the topics hold records of its name whose line header is not a number', async () => {
     const names = testNames('foreign');
     const dlq = deadLetterTopic(names.topic);
-    topicsUsed.push(names.topic, dlq);
+    topics.track(names.topic);
     const file = fileWithInvalidLines(6000, 91, 300);
     const lines = fileLines(file);
     const source = basename(file);
     const fingerprint = await fingerprintFile(file);
-    await admin.createTopics({
+    await topics.admin().createTopics({
       topics: [
         { topic: names.topic, numPartitions: 3 },
         { topic: dlq, numPartitions: 1 },

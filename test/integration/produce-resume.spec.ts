@@ -8,20 +8,12 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectAdmin,
-  createKafka,
-  createLogger,
-  createRedis,
-  DEFAULT_PARTITIONS,
-  deadLetterTopic,
-  loadConfig,
-} from '../../common/index.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRedis, DEFAULT_PARTITIONS, deadLetterTopic, loadConfig } from '../../common/index.ts';
 import { ProducerEvents, type ProducerResumed, type ProduceSummary } from '../../producer/index.ts';
 import { StateReader } from '../../state/index.ts';
 import { type CliResult, type RunningCli, runCli, spawnCli } from '../support/cli.ts';
+import { fileTopics } from '../support/file-topics.ts';
 import { consumeToEnd, namedRuns, pipelineEnv } from '../support/pipeline.ts';
 import type { TestNames } from '../support/test-names.ts';
 import { expectEachLineOnce, fileLines, fileWithInvalidLines, topicLines } from '../support/topic-lines.ts';
@@ -31,21 +23,12 @@ const config = loadConfig(process.env);
 const brokers = config.kafkaBrokers.join(',');
 const redis = createRedis(config);
 const runs = namedRuns(redis);
-const topicsUsed: string[] = [];
-let admin: Admin;
-
-beforeAll(async () => {
-  admin = await connectAdmin(createKafka(config, createLogger('silent'), 'flowwatch-test-resume'), config);
-});
+const topics = fileTopics(config, 'flowwatch-test-resume');
 
 afterAll(async () => {
   try {
-    const existing = new Set(await admin.listTopics());
-    const mine = topicsUsed.filter((t) => existing.has(t));
-    if (mine.length > 0) await admin.deleteTopics({ topics: mine });
-  } finally {
-    await admin.disconnect();
     await runs.cleanup();
+  } finally {
     redis.disconnect();
   }
 });
@@ -53,14 +36,8 @@ afterAll(async () => {
 /** A run's names; its topics are deleted after the file. */
 function named(label: string): TestNames {
   const names = runs.named(label);
-  topicsUsed.push(names.topic, deadLetterTopic(names.topic));
+  topics.track(names.topic);
   return names;
-}
-
-/** Messages written to the topic so far (0 before it exists). */
-async function written(topic: string): Promise<number> {
-  if (!(await admin.listTopics()).includes(topic)) return 0;
-  return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
 }
 
 function startProducer(names: TestNames, file: string, args: readonly string[], stdin?: Buffer): RunningCli {
@@ -80,7 +57,7 @@ async function untilWritten(topic: string, target: number, producer: RunningCli)
   await waitFor(
     async () => {
       if (producer.child.exitCode !== null) throw new Error(`the producer exited: ${producer.output().stderr}`);
-      return (await written(topic)) >= target;
+      return (await topics.written(topic)) >= target;
     },
     { timeoutMs: 60_000, intervalMs: 20, what: `${target} messages in ${topic}` },
   ).catch((error: Error) => {
@@ -104,7 +81,7 @@ describe('flowwatch produce, stopped and run again', () => {
     const lines = fileLines(file);
     const kills: string[] = [];
     for (let round = 0; round < 5; round++) {
-      const before = await written(names.topic);
+      const before = await topics.written(names.topic);
       // Paced runs send small batches all the time; full-speed runs send 2,000-flow batches, one
       // request per partition: a kill lands anywhere, also between the acknowledgements of one batch.
       const paced = round % 2 === 0;
@@ -122,7 +99,7 @@ describe('flowwatch produce, stopped and run again', () => {
       producer.child.kill('SIGKILL');
       const killed = await producer.done;
       expect(killed.signal, `round ${round} finished before the kill: ${killed.stdout}`).toBe('SIGKILL');
-      kills.push(`${before}→${await written(names.topic)}`);
+      kills.push(`${before}→${await topics.written(names.topic)}`);
     }
     const last = summaryOf(await runCli(['produce', file, '--json', '--no-progress'], pipelineEnv(names)));
     expect(last, `messages in the topic before and after each kill: ${kills.join(', ')}`).toMatchObject({
@@ -148,7 +125,7 @@ describe('flowwatch produce, stopped and run again', () => {
     expect(stopped.code, stopped.stderr.slice(-2000)).toBe(130);
     const first = JSON.parse(stopped.stdout.trim()) as ProduceSummary;
     expect(first.complete).toBe(false);
-    const inTopic = await written(names.topic);
+    const inTopic = await topics.written(names.topic);
     expect(inTopic).toBe(first.flowsPublished);
 
     expect(producer.eventsOf(ProducerEvents.RESUMED)).toEqual([]);
@@ -185,7 +162,7 @@ describe('flowwatch produce, stopped and run again', () => {
     expect(first).toMatchObject({ complete: true, stream: 1, flowsPublished: lines.valid.length });
 
     // Run again: nothing new, and it says so.
-    const before = await written(names.topic);
+    const before = await topics.written(names.topic);
     const again = await runCli(['produce', file, '--no-progress'], env);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(
@@ -198,8 +175,8 @@ describe('flowwatch produce, stopped and run again', () => {
       flowsAlreadyInTopic: lines.valid.length,
       invalidLinesAlreadyInTopic: lines.invalid.length,
     });
-    expect(await written(names.topic)).toBe(before);
-    expect(await written(deadLetterTopic(names.topic))).toBe(lines.invalid.length);
+    expect(await topics.written(names.topic)).toBe(before);
+    expect(await topics.written(deadLetterTopic(names.topic))).toBe(lines.invalid.length);
 
     // --again: the same data as a second stream, counted as such.
     const second = summaryOf(await runCli(['produce', file, '--again', '--json', '--no-progress'], env));
@@ -209,7 +186,7 @@ describe('flowwatch produce, stopped and run again', () => {
     const streams = new Set(messages.map((m) => m.sourceId));
     expect([...streams].map((id) => id?.split('/')[1]).sort()).toEqual(['1', '2']);
     expect(new Set([...streams].map((id) => id?.split('/')[0])).size).toBe(1);
-    expect(await written(deadLetterTopic(names.topic))).toBe(2 * lines.invalid.length);
+    expect(await topics.written(deadLetterTopic(names.topic))).toBe(2 * lines.invalid.length);
     await consumeToEnd(names);
     const totals = await new StateReader(redis, names.prefix).totals();
     expect(totals.flows).toBe(2 * lines.valid.length);
@@ -218,7 +195,7 @@ describe('flowwatch produce, stopped and run again', () => {
     // Another file under the same name: one sentence, exit 2, nothing published.
     const other = join(mkdtempSync(join(tmpdir(), 'flowwatch-test-')), basename(file));
     copyFileSync(fileWithInvalidLines(20_000, 84, 500), other);
-    const before2 = await written(names.topic);
+    const before2 = await topics.written(names.topic);
     const refused = await runCli(['produce', other, '--no-progress'], env);
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
@@ -228,7 +205,7 @@ describe('flowwatch produce, stopped and run again', () => {
     expect(said[0]).toMatch(/--again/);
     expect(said[0]).toMatch(/--source/);
     expect(refused.stderr).not.toMatch(/^\s*at /m);
-    expect(await written(names.topic)).toBe(before2);
+    expect(await topics.written(names.topic)).toBe(before2);
   });
 
   it('resumes standard input under the name --source gives it; unnamed, each run is a new stream', {

@@ -3,11 +3,11 @@
 // and exits 130, also while the input is silent, or while it still waits for the broker at start.
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import type { Admin } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAdmin, createKafka, createLogger, deadLetterTopic, loadConfig } from '../../common/index.ts';
+import { describe, expect, it } from 'vitest';
+import { deadLetterTopic, loadConfig } from '../../common/index.ts';
 import type { ProduceSummary } from '../../producer/index.ts';
 import { explain, type RunningCli, spawnCli } from '../support/cli.ts';
+import { fileTopics } from '../support/file-topics.ts';
 import { HeldProxy } from '../support/held-proxy.ts';
 import { testNames } from '../support/test-names.ts';
 import { expectEachLineOnce, fileLines, fileWithInvalidLines } from '../support/topic-lines.ts';
@@ -15,34 +15,13 @@ import { waitFor, within } from '../support/wait-for.ts';
 
 const config = loadConfig(process.env);
 const brokers = config.kafkaBrokers.join(',');
-const topicsUsed: string[] = [];
-let admin: Admin;
-
-beforeAll(async () => {
-  admin = await connectAdmin(createKafka(config, createLogger('silent'), 'flowwatch-test-slow'), config);
-});
-
-afterAll(async () => {
-  try {
-    const existing = new Set(await admin.listTopics());
-    const mine = topicsUsed.filter((t) => existing.has(t));
-    if (mine.length > 0) await admin.deleteTopics({ topics: mine });
-  } finally {
-    await admin.disconnect();
-  }
-});
-
-/** Messages written to the topic so far (0 before it exists). */
-async function written(topic: string): Promise<number> {
-  if (!(await admin.listTopics()).includes(topic)) return 0;
-  return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
-}
+const topics = fileTopics(config, 'flowwatch-test-slow');
 
 async function untilWritten(topic: string, target: number, producer: RunningCli): Promise<void> {
   await waitFor(
     async () => {
       if (producer.child.exitCode !== null) throw new Error('the producer exited');
-      return (await written(topic)) >= target;
+      return (await topics.written(topic)) >= target;
     },
     { timeoutMs: 10_000, intervalMs: 50, what: `${target} messages in ${topic} while the input is silent` },
   ).catch(explain([producer]));
@@ -54,7 +33,7 @@ describe('flowwatch produce from a slow standard input', () => {
   }, async () => {
     const names = testNames('slow-stdin');
     const dlq = deadLetterTopic(names.topic);
-    topicsUsed.push(names.topic, dlq);
+    topics.track(names.topic);
     const file = fileWithInvalidLines(2000, 93, 100);
     const lines = fileLines(file);
     const text = readFileSync(file);
@@ -93,7 +72,7 @@ describe('flowwatch produce from a slow standard input', () => {
 describe('flowwatch produce stopped before it publishes', () => {
   it('exits 130 with one sentence when stopped while the broker has not answered yet', async () => {
     const names = testNames('stop-at-start');
-    topicsUsed.push(names.topic, deadLetterTopic(names.topic));
+    topics.track(names.topic);
     const [host, port] = (config.kafkaBrokers[0] as string).split(':') as [string, string];
     const proxy = await HeldProxy.start({ host, port: Number(port) });
     try {
