@@ -3,7 +3,7 @@
 // Redis, not Kafka, holds the truth of how far the state has got; Kafka's group offsets mirror it.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { deadLetterTopic, isFlowwatchError, type Logger } from '../common/index.ts';
-import { type PartitionId, type StateClient, StateWriter } from '../state/index.ts';
+import { otherGroup, type PartitionId, type StateClient, StateReader, StateWriter } from '../state/index.ts';
 import { BatchApplier } from './batch-applier.ts';
 import { type ConsumerInstrumentation, consumerInstrumentation } from './consumer-events.ts';
 import { DeadLetterSender } from './dead-letter-sender.ts';
@@ -34,6 +34,7 @@ export class GroupMember {
   private readonly deadLetters: DeadLetterSender;
   private readonly fencing: PartitionFencing;
   private readonly applier: BatchApplier;
+  private readonly reader: StateReader;
   /** Partitions of the flow topic, for the watermark. */
   private flowPartitions = 0;
   private running = false;
@@ -44,10 +45,13 @@ export class GroupMember {
   constructor(kafka: Kafka, redis: StateClient, options: MemberOptions, log: Logger) {
     this.options = options;
     const dlq = deadLetterTopic(options.topic);
-    const state = new StateWriter(redis, options.keyPrefix, options.latenessSeconds);
+    const state = new StateWriter(redis, options.keyPrefix, options.latenessSeconds, options.group);
+    this.reader = new StateReader(redis, options.keyPrefix);
     this.admin = kafka.admin();
     this.deadLetters = new DeadLetterSender(kafka, dlq, log);
-    this.fencing = new PartitionFencing(state, this.events, log, { keepGoing: () => this.running });
+    this.fencing = new PartitionFencing(state, this.events, log, { keepGoing: () => this.running }, (error) =>
+      this.fail(error),
+    );
     this.consumer = kafka.consumer({
       groupId: options.group,
       sessionTimeout: options.sessionTimeoutMs,
@@ -93,6 +97,10 @@ export class GroupMember {
   }
 
   async start(): Promise<void> {
+    // Another group's state is refused before joining (the claim script refuses it atomically too).
+    const owner = await this.reader.owningGroup();
+    if (owner !== undefined && owner !== this.options.group)
+      throw otherGroup(this.options.keyPrefix, owner, this.options.group);
     await this.admin.connect();
     // The partition count comes from metadata, which a topic has as soon as it exists; asking for
     // offsets right after the topic was created can meet a partition whose leader is not yet known.

@@ -24,6 +24,13 @@ export const stateKeys = {
   watermark: (prefix: string) => `${prefix}:watermark`,
   /** String: the last batch check (`flowwatch verify`), see check-record.ts. */
   check: (prefix: string) => `${prefix}:check`,
+  /** String: the consumer group that counts into this state; members of any other group are refused. */
+  group: (prefix: string) => `${prefix}:group`,
+  /**
+   * Hash: partition id = the offset its count starts at, for a partition counted without the messages
+   * Kafka had already deleted (`consume --accept-partial`); absent for a partition counted whole.
+   */
+  partial: (prefix: string) => `${prefix}:partial`,
 } as const;
 
 /** The fields of the totals hash, in the order the apply script receives their increments. */

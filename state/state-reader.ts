@@ -104,6 +104,11 @@ export class StateReader {
     return new Map(Object.entries(hash).map(([id, offset]) => [id, Number(offset)]));
   }
 
+  /** The consumer group that counts into this state, or undefined before its first claim. */
+  async owningGroup(): Promise<string | undefined> {
+    return (await this.redis.get(stateKeys.group(this.prefix))) ?? undefined;
+  }
+
   /** The fencing epoch that owns each partition. */
   async owners(): Promise<Map<PartitionId, number>> {
     const hash = await this.redis.hgetall(stateKeys.owners(this.prefix));
