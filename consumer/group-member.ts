@@ -8,6 +8,7 @@ import { BatchApplier } from './batch-applier.ts';
 import { type ConsumerInstrumentation, consumerInstrumentation } from './consumer-events.ts';
 import { DeadLetterSender } from './dead-letter-sender.ts';
 import { PartitionFencing } from './partition-fencing.ts';
+import { PartitionStart } from './partition-start.ts';
 import { RetainedOffsets } from './retained-offsets.ts';
 
 export interface MemberOptions {
@@ -23,6 +24,8 @@ export interface MemberOptions {
   /** Replicas that must hold a batch before its offset is committed to Kafka (0: none), and each wait's bound. */
   readonly waitReplicas: number;
   readonly waitTimeoutMs: number;
+  /** Count a partition whose first messages Kafka deleted, from its first retained offset, marked partial. */
+  readonly acceptPartial: boolean;
 }
 
 export class GroupMember {
@@ -35,6 +38,7 @@ export class GroupMember {
   private readonly fencing: PartitionFencing;
   private readonly applier: BatchApplier;
   private readonly reader: StateReader;
+  private readonly partitionStart: PartitionStart;
   /** Partitions of the flow topic, for the watermark. */
   private flowPartitions = 0;
   private running = false;
@@ -64,10 +68,26 @@ export class GroupMember {
       maxWaitTimeInMs: 200,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
     });
+    const retained = new RetainedOffsets(this.admin);
+    const seek = (topic: string, partition: number, offset: number) =>
+      this.consumer.seek({ topic, partition, offset: String(offset) });
+    this.partitionStart = new PartitionStart({
+      state,
+      retained,
+      admin: this.admin,
+      group: options.group,
+      keyPrefix: options.keyPrefix,
+      acceptPartial: options.acceptPartial,
+      log,
+      epochOf: (id) => this.fencing.epochOf(id),
+      seek,
+      fail: (error) => this.fail(error),
+    });
     this.applier = new BatchApplier({
       state,
       fencing: this.fencing,
-      retained: new RetainedOffsets(this.admin),
+      retained,
+      start: this.partitionStart,
       deadLetters: this.deadLetters,
       events: this.events,
       log,
@@ -77,7 +97,7 @@ export class GroupMember {
       waitTimeoutMs: options.waitTimeoutMs,
       flowPartitions: () => this.flowPartitions,
       running: () => this.running,
-      seek: (topic, partition, offset) => this.consumer.seek({ topic, partition, offset: String(offset) }),
+      seek,
       fail: (error) => this.fail(error),
     });
     this.failure = new Promise<never>((_, reject) => {
@@ -113,6 +133,7 @@ export class GroupMember {
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
       this.applier.forget();
       this.fencing.assigned(payload.memberAssignment);
+      void this.partitionStart.settle(payload.memberAssignment, { keepGoing: () => this.running });
     });
     this.consumer.on(CRASH, ({ payload }) => {
       if (!payload.restart) this.fail(payload.error);

@@ -58,8 +58,8 @@ function codeAndValue(script: string, reply: unknown): [unknown, unknown] {
   return [reply[0], reply[1]];
 }
 
-export function applyBatchResult(reply: unknown): ApplyResult {
-  const script = 'apply-batch.lua';
+/** apply-batch.lua's reply; start-partial.lua answers with the same codes. */
+export function applyBatchResult(reply: unknown, script = 'apply-batch.lua'): ApplyResult {
   const [code, raw] = codeAndValue(script, reply);
   const value = integer(script, reply, raw);
   switch (code) {

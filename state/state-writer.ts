@@ -98,6 +98,24 @@ export class StateWriter {
     );
   }
 
+  /**
+   * Starts a partial count of a partition that has no stored position: stores `from` (its first
+   * retained offset) as its next offset and marks it partial from there, in one step. Answers as
+   * an apply does: applied (`next` = from), the position another member stored meanwhile, or fenced.
+   */
+  startPartial(partition: PartitionId, epoch: number, from: number): Promise<ApplyResult> {
+    const { prefix } = this;
+    return call(async () =>
+      applyBatchResult(
+        await this.scripts.startPartial(
+          [stateKeys.offsets(prefix), stateKeys.owners(prefix), stateKeys.partial(prefix)],
+          [partition, epoch, from],
+        ),
+        'start-partial.lua',
+      ),
+    );
+  }
+
   /** The stored next offset of a partition, or undefined when Redis holds none. */
   nextOffset(partition: PartitionId): Promise<number | undefined> {
     return call(async () => {

@@ -38,6 +38,8 @@ export interface VerifyReport {
   readonly complete: boolean;
   readonly source: string;
   readonly progress: readonly PartitionProgress[];
+  /** Partitions counted without the messages Kafka had deleted (consume --accept-partial): the offset each count starts at. */
+  readonly countedFrom: Readonly<Record<string, number>>;
   readonly batch: {
     flows: number;
     webRequests: number;
@@ -74,7 +76,12 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
         `the state is not complete yet: ${n(behind)} messages of ${config.topic} are not applied (wait for the consumers, or use --partial)\n${formatProgress(progress)}`,
       );
     }
-    const [batch, scores, totals] = await Promise.all([counting, state.allScores(), state.totals()]);
+    const [batch, scores, totals, partial] = await Promise.all([
+      counting,
+      state.allScores(),
+      state.totals(),
+      state.partialStarts(),
+    ]);
     const comparison = compare(batch, scores, totals);
     // The verdict stays beside the state, for the dashboard and for people.
     await writeCheck(redis, config.keyPrefix, {
@@ -95,6 +102,7 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
       complete,
       source: input.source,
       progress,
+      countedFrom: Object.fromEntries(partial),
       batch: {
         flows: batch.flows,
         webRequests: batch.webRequests,
@@ -137,6 +145,10 @@ export function formatReport(report: VerifyReport, minCount: number): string {
     );
     lines.push(formatProgress(report.progress));
   }
+  for (const [id, from] of Object.entries(report.countedFrom))
+    lines.push(
+      `partial count: ${id} is counted from offset ${from} only (Kafka had deleted the messages before it; consume --accept-partial)`,
+    );
   lines.push(
     `compared ${n(comparison.devicesCompared)} devices from ${report.source}: ${n(comparison.devicesMatching)} match; batch has ${n(batch.flows)} flows, ${n(batch.webRequests)} port-80 flows, ${n(batch.invalidLines)} invalid lines`,
   );
