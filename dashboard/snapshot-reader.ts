@@ -33,7 +33,10 @@ const HOURLY_DEVICES = 5;
 const RATE_WINDOW_MS = 3000;
 
 /** The part of a snapshot that comes from Redis alone. */
-type RedisPart = Pick<Snapshot, 'top' | 'devicesAtMinCount' | 'deadLetters' | 'watermark' | 'hourly' | 'check'> & {
+type RedisPart = Pick<
+  Snapshot,
+  'top' | 'devicesAtMinCount' | 'deadLetters' | 'watermark' | 'hourly' | 'check' | 'countedFrom'
+> & {
   readonly totals: NonNullable<Snapshot['totals']>;
 };
 
@@ -100,13 +103,14 @@ export class SnapshotReader {
 
   private async readRedis(): Promise<RedisPart> {
     const { state } = this;
-    const [top, devicesAtMinCount, totals, watermark, check, hours] = await Promise.all([
+    const [top, devicesAtMinCount, totals, watermark, check, hours, partial] = await Promise.all([
       state.ranking(this.options.top),
       state.deviceCount(this.options.minCount),
       state.totals(),
       state.watermark(),
       state.check(),
       state.hours(),
+      state.partialStarts(),
     ]);
     const devices = top.slice(0, HOURLY_DEVICES).map((d) => d.device);
     return {
@@ -117,6 +121,7 @@ export class SnapshotReader {
       watermark: watermark ?? null,
       hourly: hourlySeries(hours, devices, await state.hourlyScores(hours, devices)),
       check,
+      countedFrom: Object.fromEntries(partial),
     };
   }
 
@@ -164,5 +169,6 @@ function unreadable(): Omit<Snapshot, 'at' | 'topic' | 'keyPrefix' | 'minCount'>
     watermark: null,
     hourly: { hours: [], devices: [] },
     check: null,
+    countedFrom: {},
   };
 }

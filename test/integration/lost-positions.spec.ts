@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectAdmin, createKafka, createLogger, createRedis, ensureTopics, loadConfig } from '../../common/index.ts';
 import { partitionId, StateReader } from '../../state/index.ts';
-import { runCli } from '../support/cli.ts';
+import { explain, runCli, spawnCli } from '../support/cli.ts';
+import { dashboardSnapshotWhere } from '../support/dashboard-events.ts';
 import {
   consumeToEnd,
   deleteState,
@@ -19,7 +20,7 @@ import {
 } from '../support/pipeline.ts';
 import type { TestNames } from '../support/test-names.ts';
 import { fileLines, topicLines } from '../support/topic-lines.ts';
-import { within } from '../support/wait-for.ts';
+import { waitFor, within } from '../support/wait-for.ts';
 
 const config = loadConfig(process.env);
 const redis = createRedis(config);
@@ -119,5 +120,17 @@ describe('a state that lost its positions', () => {
     const verified = await runCli(['verify', file], pipelineEnv(names));
     expect(verified.code, verified.stderr).toBe(1);
     expect(verified.stdout).toMatch(new RegExp(`partial.*${names.topic}/0.*${cut}`));
+    const dashboard = spawnCli(['dashboard', '--port', '0', '--interval-ms', '200'], pipelineEnv(names));
+    try {
+      const url = await waitFor(
+        () => /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(dashboard.output().stdout)?.[1],
+        { timeoutMs: 30_000, what: 'the dashboard address' },
+      ).catch(explain([dashboard]));
+      const snapshot = await dashboardSnapshotWhere(url, (s) => s.totals !== null, 30_000);
+      expect(snapshot.countedFrom).toEqual({ [partitionId(names.topic, 0)]: cut });
+    } finally {
+      dashboard.child.kill('SIGTERM');
+      await dashboard.done;
+    }
   });
 });
