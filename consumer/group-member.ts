@@ -150,8 +150,9 @@ export class GroupMember {
       eachBatch: (payload) =>
         this.applier.apply(payload).catch((error: unknown) => {
           // Redis refusing for good (not a refusal someone can lift, not an outage): kafkajs would
-          // run the batch again and again; the member ends instead, with the reason.
-          if (isFlowwatchError(error) && !error.retriable) this.fail(error);
+          // run the batch again and again; the member ends instead, with the reason in one sentence.
+          // Not thrown on: kafkajs would log it again with its stack; the batch stays unresolved.
+          if (isFlowwatchError(error) && !error.retriable) return this.fail(error);
           throw error;
         }),
     });

@@ -93,6 +93,7 @@ describe('a state that lost its positions', () => {
       expect(refused.code, refused.stderr).toBe(2);
       const sentences = refused.stderr.split('\n').filter((line) => line.includes('FW_STATE_PARTIAL'));
       expect(sentences, refused.stderr).toHaveLength(1);
+      expect(refused.stderr, 'no stack trace in the log').not.toContain('"stack"');
       expect(sentences[0]).toContain(`${names.topic}/0`);
       expect(sentences[0]).toContain(String(cut));
       expect(sentences[0]).toContain('--accept-partial');
