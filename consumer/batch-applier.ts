@@ -14,7 +14,6 @@ import { assumedStart, decideAfterReply, decideAfterWait, decideBatch } from './
 import type { PartitionFencing } from './partition-fencing.ts';
 import type { PartitionStart } from './partition-start.ts';
 import { ABANDONED, type RetryControl, retryRedis } from './redis-retry.ts';
-import type { RetainedOffsets } from './retained-offsets.ts';
 
 /** How long a member waits after finding a newer member owns a partition, before the next fetch. */
 const FENCED_PAUSE_MS = 1000;
@@ -22,15 +21,13 @@ const FENCED_PAUSE_MS = 1000;
 export interface BatchApplierParts {
   readonly state: StateWriter;
   readonly fencing: PartitionFencing;
-  readonly retained: RetainedOffsets;
+  /** Where a partition's count starts, and moving back to the state's offset (which may end the member). */
   readonly start: PartitionStart;
   readonly deadLetters: DeadLetterSender;
   readonly events: ConsumerInstrumentation;
   readonly log: Logger;
   /** The dead-letter topic (its batches are tallied as dead letters, not flows). */
   readonly deadLetterTopic: string;
-  /** The state's key prefix, for the message when retention got ahead of the state. */
-  readonly keyPrefix: string;
   /** Replicas that must hold a batch before its offset is committed to Kafka (0: none), and each wait's bound. */
   readonly waitReplicas: number;
   readonly waitTimeoutMs: number;
@@ -38,10 +35,6 @@ export interface BatchApplierParts {
   readonly flowPartitions: () => number;
   /** False once the member is stopping. */
   readonly running: () => boolean;
-  /** Moves the member's position in a partition. */
-  readonly seek: (topic: string, partition: number, offset: number) => void;
-  /** Ends the member for good. */
-  readonly fail: (error: Error) => void;
 }
 
 export class BatchApplier {

@@ -86,19 +86,15 @@ export class GroupMember {
     this.applier = new BatchApplier({
       state,
       fencing: this.fencing,
-      retained,
       start: this.partitionStart,
       deadLetters: this.deadLetters,
       events: this.events,
       log,
       deadLetterTopic: dlq,
-      keyPrefix: options.keyPrefix,
       waitReplicas: options.waitReplicas,
       waitTimeoutMs: options.waitTimeoutMs,
       flowPartitions: () => this.flowPartitions,
       running: () => this.running,
-      seek,
-      fail: (error) => this.fail(error),
     });
     this.failure = new Promise<never>((_, reject) => {
       this.fail = reject;
