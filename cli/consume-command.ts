@@ -18,6 +18,7 @@ const DEFAULT_STATUS_ROWS = 10;
 
 interface ConsumeFlags extends MetricsFlags {
   readonly exitWhenCaughtUp?: boolean;
+  readonly acceptPartial?: boolean;
   readonly sessionTimeoutMs: number;
   readonly concurrency: number;
   readonly allowedLateness: number;
@@ -31,6 +32,10 @@ export function addConsumeCommand(program: Command): void {
     .command('consume')
     .description('run one member of the consumer group: count web requests per device in Redis, exactly once')
     .option('--exit-when-caught-up', 'exit 0 once every partition is applied up to its end offset')
+    .option(
+      '--accept-partial',
+      'count a partition the state holds no position for, whose first messages Kafka already deleted, from its first retained offset, and mark the state partial (without it the member refuses: FW_STATE_PARTIAL)',
+    )
     .option(
       '--session-timeout-ms <ms>',
       'a member silent this long loses its partitions',
@@ -61,6 +66,7 @@ export function addConsumeCommand(program: Command): void {
     const { config, log } = commandSetup(program);
     await runConsume(config, log, {
       exitWhenCaughtUp: flags.exitWhenCaughtUp === true,
+      acceptPartial: flags.acceptPartial === true,
       sessionTimeoutMs: flags.sessionTimeoutMs,
       partitionsConcurrently: flags.concurrency,
       latenessSeconds: flags.allowedLateness,

@@ -31,6 +31,11 @@ export function addTopCommand(program: Command): void {
             ? await state.ranking(flags.n, flags.minCount)
             : await state.hourRanking(flags.hour, flags.n, flags.minCount);
         process.stdout.write(flags.json ? `${JSON.stringify(ranking)}\n` : `${formatRanking(ranking)}\n`);
+        // A partial count is said beside the ranking, on stderr, so the output stays the ranking alone.
+        for (const [id, from] of await state.partialStarts())
+          process.stderr.write(
+            `flowwatch: partial count: ${id} is counted from offset ${from} only (Kafka had deleted the messages before it)\n`,
+          );
       } finally {
         redis.disconnect();
       }

@@ -11,6 +11,9 @@ import {
 } from './connection-security.ts';
 import { ErrorCode, FlowwatchError } from './errors.ts';
 
+/** The consumer group when none is named (FLOWWATCH_GROUP). */
+export const DEFAULT_GROUP = 'webserver-counter';
+
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 const nodeList = (what: string) =>
@@ -75,7 +78,7 @@ const schema = z.object({
     .max(600_000, 'must be at most 600000')
     .default(1000),
   FLOWWATCH_TOPIC: name('the topic').default('flows'),
-  FLOWWATCH_GROUP: name('the group').default('webserver-counter'),
+  FLOWWATCH_GROUP: name('the group').default(DEFAULT_GROUP),
   FLOWWATCH_KEY_PREFIX: z
     .string()
     .regex(/^[^\s:][^\s]*$/, 'must be non-empty, without spaces, and not start with ":"')

@@ -35,6 +35,8 @@ const ERRORS = {
   FW_STATE_REFUSED: fails(true),
   FW_STATE_REPLY_UNKNOWN: fails(),
   FW_STATE_INCOMPLETE: fails(),
+  FW_STATE_OTHER_GROUP: fails(),
+  FW_STATE_PARTIAL: fails(),
   FW_INFRA_FAILED: fails(),
   FW_PROCESS_FAILED: fails(),
   FW_INTERRUPTED: { exitCode: EXIT_INTERRUPTED, retriable: false },
@@ -70,7 +72,15 @@ export const ErrorCode = {
   STATE_REFUSED: 'FW_STATE_REFUSED',
   /** A state script answered with a code the TypeScript side does not know. */
   STATE_REPLY_UNKNOWN: 'FW_STATE_REPLY_UNKNOWN',
+  /** Messages the state has not counted were deleted from Kafka (retention ran ahead of the state). */
   STATE_INCOMPLETE: 'FW_STATE_INCOMPLETE',
+  /** Another consumer group counts into the state under this prefix: epochs are per state, not per group. */
+  STATE_OTHER_GROUP: 'FW_STATE_OTHER_GROUP',
+  /**
+   * The state holds no position for a partition whose first messages Kafka has deleted: counting it
+   * would give a partial answer, which only --accept-partial allows.
+   */
+  STATE_PARTIAL: 'FW_STATE_PARTIAL',
   INFRA_FAILED: 'FW_INFRA_FAILED',
   /** A flowwatch process started by another (the walkthrough's producer or consumers) failed. */
   PROCESS_FAILED: 'FW_PROCESS_FAILED',

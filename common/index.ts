@@ -1,7 +1,7 @@
 // What every command shares: configuration, errors, logging, Kafka and Redis set-up, signals and
 // stops, instrumentation events, serving metrics, starting a flowwatch process.
 export { HostAllowList } from './allowed-hosts.ts';
-export { type Config, type ConfigSource, deadLetterTopic, loadConfig } from './config.ts';
+export { type Config, type ConfigSource, DEFAULT_GROUP, deadLetterTopic, loadConfig } from './config.ts';
 export {
   ErrorCode,
   EXIT_INTERRUPTED,

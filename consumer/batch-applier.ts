@@ -1,18 +1,19 @@
-// Applies one partition batch: decides from the state's offset what to do with it (offset-decision.ts),
-// tallies it, dead-letters what cannot be read, applies it to Redis under the partition's fencing
-// epoch (retrying through outages), and follows Redis's answer.
+// Applies one partition batch: decides from the state's offset what to do with it (offset-decision.ts;
+// where a partition with no stored offset starts: partition-start.ts), tallies it, dead-letters what
+// cannot be read, applies it to Redis under the partition's fencing epoch (retrying through outages),
+// and follows Redis's answer.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, EachBatchPayload } from 'kafkajs';
-import { ErrorCode, FlowwatchError, isFlowwatchError, type Logger } from '../common/index.ts';
+import { ErrorCode, isFlowwatchError, type Logger } from '../common/index.ts';
 import { type PartitionId, partitionId, type StateWriter } from '../state/index.ts';
 import { type BatchTally, tallyDeadLetters, tallyFlows } from './batch-tally.ts';
 import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
 import type { DeadLetterSender } from './dead-letter-sender.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
-import { decideAfterReply, decideAfterWait, decideBatch } from './offset-decision.ts';
+import { assumedStart, decideAfterReply, decideAfterWait, decideBatch } from './offset-decision.ts';
 import type { PartitionFencing } from './partition-fencing.ts';
+import type { PartitionStart } from './partition-start.ts';
 import { ABANDONED, type RetryControl, retryRedis } from './redis-retry.ts';
-import type { RetainedOffsets } from './retained-offsets.ts';
 
 /** How long a member waits after finding a newer member owns a partition, before the next fetch. */
 const FENCED_PAUSE_MS = 1000;
@@ -20,14 +21,13 @@ const FENCED_PAUSE_MS = 1000;
 export interface BatchApplierParts {
   readonly state: StateWriter;
   readonly fencing: PartitionFencing;
-  readonly retained: RetainedOffsets;
+  /** Where a partition's count starts, and moving back to the state's offset (which may end the member). */
+  readonly start: PartitionStart;
   readonly deadLetters: DeadLetterSender;
   readonly events: ConsumerInstrumentation;
   readonly log: Logger;
   /** The dead-letter topic (its batches are tallied as dead letters, not flows). */
   readonly deadLetterTopic: string;
-  /** The state's key prefix, for the message when retention got ahead of the state. */
-  readonly keyPrefix: string;
   /** Replicas that must hold a batch before its offset is committed to Kafka (0: none), and each wait's bound. */
   readonly waitReplicas: number;
   readonly waitTimeoutMs: number;
@@ -37,10 +37,6 @@ export interface BatchApplierParts {
   readonly flowPartitions: () => number;
   /** False once the member is stopping. */
   readonly running: () => boolean;
-  /** Moves the member's position in a partition. */
-  readonly seek: (topic: string, partition: number, offset: number) => void;
-  /** Ends the member for good. */
-  readonly fail: (error: Error) => void;
 }
 
 export class BatchApplier {
@@ -74,11 +70,12 @@ export class BatchApplier {
           : parts.events.emit(ConsumerEvents.STATE_UNAVAILABLE, { partition: id, failures }),
     };
 
-    const low = await parts.retained.first(batch.topic, batch.partition);
     const stored = this.expected.get(id) ?? (await retryRedis(() => parts.state.nextOffset(id), control, parts.log));
     if (stored === ABANDONED) return;
+    const start = await this.startOf(batch, epoch, stored, control);
+    if (start === ABANDONED) return;
     const next = Number(batch.lastOffset()) + 1;
-    const decision = decideBatch({ first: Number(batch.firstOffset()), next }, stored, low);
+    const decision = decideBatch({ first: Number(batch.firstOffset()), next }, start);
     if (decision.action === 'rewind') return this.rewind(batch, decision.to);
     if (decision.action === 'skip') {
       payload.resolveOffset(batch.lastOffset());
@@ -99,7 +96,7 @@ export class BatchApplier {
           epoch,
           from,
           next,
-          startIfUnknown: low,
+          startIfUnknown: assumedStart(from),
           partitions: parts.flowPartitions(),
           increments: tally,
         }),
@@ -114,12 +111,14 @@ export class BatchApplier {
         this.expected.set(id, reply.next);
         const replicated = await this.replicated(id, reply.next, control);
         if (replicated === ABANDONED) return;
-        const after = decideAfterWait(replicated, low);
-        if (after.action === 'rewind') {
+        const after = decideAfterWait(replicated);
+        if (after.action !== 'commit') {
           // The batch is gone from the state (a failover to a replica that lacked it): follow it.
-          this.refused(id, 'offset-mismatch', after.to);
-          this.expected.set(id, after.to);
-          return this.rewind(batch, after.to);
+          const to = after.action === 'rewind' ? after.to : await this.startOf(batch, epoch, undefined, control);
+          if (to === ABANDONED) return;
+          this.refused(id, 'offset-mismatch', to);
+          this.expected.set(id, to);
+          return this.rewind(batch, to);
         }
         this.applied(batch, id, from, tally, arrived);
         payload.resolveOffset(batch.lastOffset());
@@ -128,13 +127,17 @@ export class BatchApplier {
         return;
       }
       case 'rewind':
-        this.refused(id, 'offset-mismatch', reply.to);
+      case 'restart': {
+        const to = reply.action === 'rewind' ? reply.to : await this.startOf(batch, epoch, undefined, control);
+        if (to === ABANDONED) return;
+        this.refused(id, 'offset-mismatch', to);
         parts.log.info(
-          { partition: id, from: batch.firstOffset(), stored: reply.to },
+          { partition: id, from: batch.firstOffset(), stored: to },
           'batch refused: the state is elsewhere; following it',
         );
-        this.expected.set(id, reply.to);
-        return this.rewind(batch, reply.to);
+        this.expected.set(id, to);
+        return this.rewind(batch, to);
+      }
       case 'reclaim':
       case 'yield': {
         const owner = result.status === 'fenced' ? result.owner : 0;
@@ -211,16 +214,12 @@ export class BatchApplier {
     this.parts.events.emit(ConsumerEvents.BATCH_REFUSED, { partition: id, reason, value });
   }
 
-  private async rewind(batch: Batch, offset: number): Promise<void> {
-    const low = await this.parts.retained.first(batch.topic, batch.partition, true);
-    if (offset < low) {
-      const error = new FlowwatchError(
-        ErrorCode.STATE_INCOMPLETE,
-        `${batch.topic}/${batch.partition}: messages from offset ${offset} were deleted by retention before they were counted; reset the state (keys ${this.parts.keyPrefix}:*) to count what is left`,
-      );
-      this.parts.fail(error);
-      throw error;
-    }
-    this.parts.seek(batch.topic, batch.partition, offset);
+  /** Where the state's count of the batch's partition stands (see PartitionStart); a refusal ends the member. */
+  private startOf(batch: Batch, epoch: number, stored: number | undefined, control: RetryControl) {
+    return this.parts.start.from(batch.topic, batch.partition, epoch, stored, control);
+  }
+
+  private rewind(batch: Batch, offset: number): Promise<void> {
+    return this.parts.start.rewind(batch.topic, batch.partition, offset);
   }
 }

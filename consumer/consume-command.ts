@@ -25,6 +25,8 @@ import { StatusBoard } from './status-board.ts';
 
 export interface ConsumeCommandOptions {
   readonly exitWhenCaughtUp: boolean;
+  /** Count a partition whose first messages Kafka deleted, from its first retained offset, marked partial. */
+  readonly acceptPartial: boolean;
   readonly sessionTimeoutMs: number;
   readonly partitionsConcurrently: number;
   readonly latenessSeconds: number;
@@ -64,6 +66,7 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
       maxEventTime: options.maxEventTime,
       waitReplicas: config.redisWaitReplicas,
       waitTimeoutMs: config.redisWaitTimeoutMs,
+      acceptPartial: options.acceptPartial,
     },
     log.child({ component: 'consumer' }),
   );

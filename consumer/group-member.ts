@@ -3,11 +3,12 @@
 // Redis, not Kafka, holds the truth of how far the state has got; Kafka's group offsets mirror it.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { deadLetterTopic, isFlowwatchError, type Logger, readRecordBatchLimitsPatiently } from '../common/index.ts';
-import { type PartitionId, type StateClient, StateWriter } from '../state/index.ts';
+import { otherGroup, type PartitionId, type StateClient, StateReader, StateWriter } from '../state/index.ts';
 import { BatchApplier } from './batch-applier.ts';
 import { type ConsumerInstrumentation, consumerInstrumentation } from './consumer-events.ts';
 import { DeadLetterSender } from './dead-letter-sender.ts';
 import { PartitionFencing } from './partition-fencing.ts';
+import { PartitionStart } from './partition-start.ts';
 import { RetainedOffsets } from './retained-offsets.ts';
 
 export interface MemberOptions {
@@ -25,6 +26,8 @@ export interface MemberOptions {
   /** Replicas that must hold a batch before its offset is committed to Kafka (0: none), and each wait's bound. */
   readonly waitReplicas: number;
   readonly waitTimeoutMs: number;
+  /** Count a partition whose first messages Kafka deleted, from its first retained offset, marked partial. */
+  readonly acceptPartial: boolean;
 }
 
 export class GroupMember {
@@ -36,6 +39,8 @@ export class GroupMember {
   private readonly deadLetters: DeadLetterSender;
   private readonly fencing: PartitionFencing;
   private readonly applier: BatchApplier;
+  private readonly reader: StateReader;
+  private readonly partitionStart: PartitionStart;
   /** Partitions of the flow topic, for the watermark. */
   private flowPartitions = 0;
   private running = false;
@@ -48,10 +53,13 @@ export class GroupMember {
     this.options = options;
     this.log = log;
     const dlq = deadLetterTopic(options.topic);
-    const state = new StateWriter(redis, options.keyPrefix, options.latenessSeconds);
+    const state = new StateWriter(redis, options.keyPrefix, options.latenessSeconds, options.group);
+    this.reader = new StateReader(redis, options.keyPrefix);
     this.admin = kafka.admin();
     this.deadLetters = new DeadLetterSender(kafka, dlq, log);
-    this.fencing = new PartitionFencing(state, this.events, log, { keepGoing: () => this.running });
+    this.fencing = new PartitionFencing(state, this.events, log, { keepGoing: () => this.running }, (error) =>
+      this.fail(error),
+    );
     this.consumer = kafka.consumer({
       groupId: options.group,
       sessionTimeout: options.sessionTimeoutMs,
@@ -64,22 +72,34 @@ export class GroupMember {
       maxWaitTimeInMs: 200,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
     });
+    const retained = new RetainedOffsets(this.admin);
+    const seek = (topic: string, partition: number, offset: number) =>
+      this.consumer.seek({ topic, partition, offset: String(offset) });
+    this.partitionStart = new PartitionStart({
+      state,
+      retained,
+      admin: this.admin,
+      group: options.group,
+      keyPrefix: options.keyPrefix,
+      acceptPartial: options.acceptPartial,
+      log,
+      epochOf: (id) => this.fencing.epochOf(id),
+      seek,
+      fail: (error) => this.fail(error),
+    });
     this.applier = new BatchApplier({
       state,
       fencing: this.fencing,
-      retained: new RetainedOffsets(this.admin),
+      start: this.partitionStart,
       deadLetters: this.deadLetters,
       events: this.events,
       log,
       deadLetterTopic: dlq,
-      keyPrefix: options.keyPrefix,
       waitReplicas: options.waitReplicas,
       waitTimeoutMs: options.waitTimeoutMs,
       maxEventTime: options.maxEventTime,
       flowPartitions: () => this.flowPartitions,
       running: () => this.running,
-      seek: (topic, partition, offset) => this.consumer.seek({ topic, partition, offset: String(offset) }),
-      fail: (error) => this.fail(error),
     });
     this.failure = new Promise<never>((_, reject) => {
       this.fail = reject;
@@ -98,6 +118,10 @@ export class GroupMember {
   }
 
   async start(): Promise<void> {
+    // Another group's state is refused before joining (the claim script refuses it atomically too).
+    const owner = await this.reader.owningGroup();
+    if (owner !== undefined && owner !== this.options.group)
+      throw otherGroup(this.options.keyPrefix, owner, this.options.group);
     await this.admin.connect();
     // The partition count comes from metadata, which a topic has as soon as it exists; asking for
     // offsets right after the topic was created can meet a partition whose leader is not yet known.
@@ -112,6 +136,7 @@ export class GroupMember {
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
       this.applier.forget();
       this.fencing.assigned(payload.memberAssignment);
+      void this.partitionStart.settle(payload.memberAssignment, { keepGoing: () => this.running });
     });
     this.consumer.on(CRASH, ({ payload }) => {
       if (!payload.restart) this.fail(payload.error);
@@ -128,8 +153,9 @@ export class GroupMember {
       eachBatch: (payload) =>
         this.applier.apply(payload).catch((error: unknown) => {
           // Redis refusing for good (not a refusal someone can lift, not an outage): kafkajs would
-          // run the batch again and again; the member ends instead, with the reason.
-          if (isFlowwatchError(error) && !error.retriable) this.fail(error);
+          // run the batch again and again; the member ends instead, with the reason in one sentence.
+          // Not thrown on: kafkajs would log it again with its stack; the batch stays unresolved.
+          if (isFlowwatchError(error) && !error.retriable) return this.fail(error);
           throw error;
         }),
     });

@@ -19,10 +19,13 @@ export {
 export { GroupMember, type MemberOptions } from './group-member.ts';
 export { LatencyHistogram } from './latency-histogram.ts';
 export {
+  assumedStart,
   type BatchDecision,
   decideAfterReply,
   decideAfterWait,
   decideBatch,
+  decideStart,
   type ReplyDecision,
+  type StartDecision,
   type WaitDecision,
 } from './offset-decision.ts';

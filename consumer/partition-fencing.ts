@@ -1,5 +1,6 @@
 // Fencing: on every group join the member takes a new epoch from Redis and claims the partitions it
 // was given, so a member that lost them (a zombie that stalled past its session) can no longer write.
+// A claim the state refuses for good (another group counts into it) ends the member.
 import type { Logger } from '../common/index.ts';
 import { type PartitionId, partitionId, type StateWriter } from '../state/index.ts';
 import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
@@ -14,12 +15,20 @@ export class PartitionFencing {
   private readonly epochs = new Map<PartitionId, number>();
   private highestEpoch = 0;
   private claiming: Promise<void> = Promise.resolve();
+  private readonly fail: (error: Error) => void;
 
-  constructor(state: StateWriter, events: ConsumerInstrumentation, log: Logger, control: RetryControl) {
+  constructor(
+    state: StateWriter,
+    events: ConsumerInstrumentation,
+    log: Logger,
+    control: RetryControl,
+    fail: (error: Error) => void,
+  ) {
     this.state = state;
     this.events = events;
     this.log = log;
     this.control = control;
+    this.fail = fail;
   }
 
   /** A new assignment (a group join): forget the old partitions, claim the new ones. */
@@ -50,7 +59,14 @@ export class PartitionFencing {
 
   private async claim(ids: readonly PartitionId[]): Promise<void> {
     if (ids.length === 0) return;
-    const epoch = await retryRedis(() => this.state.claim(ids, this.highestEpoch), this.control, this.log);
+    let epoch: number | typeof ABANDONED;
+    try {
+      epoch = await retryRedis(() => this.state.claim(ids, this.highestEpoch), this.control, this.log);
+    } catch (error) {
+      // Nothing claimed: the member holds no partition and writes nothing until it ends.
+      this.fail(error as Error);
+      return;
+    }
     if (epoch === ABANDONED) return;
     this.highestEpoch = Math.max(this.highestEpoch, epoch);
     for (const id of ids) this.epochs.set(id, epoch);

@@ -38,7 +38,10 @@ export const HOURS_SHOWN = 168;
 const RATE_WINDOW_MS = 3000;
 
 /** The part of a snapshot that comes from Redis alone. */
-type RedisPart = Pick<Snapshot, 'top' | 'devicesAtMinCount' | 'deadLetters' | 'watermark' | 'hourly' | 'check'> & {
+type RedisPart = Pick<
+  Snapshot,
+  'top' | 'devicesAtMinCount' | 'deadLetters' | 'watermark' | 'hourly' | 'check' | 'countedFrom'
+> & {
   readonly totals: NonNullable<Snapshot['totals']>;
 };
 
@@ -105,13 +108,14 @@ export class SnapshotReader {
 
   private async readRedis(): Promise<RedisPart> {
     const { state } = this;
-    const [top, devicesAtMinCount, totals, watermark, check, hours] = await Promise.all([
+    const [top, devicesAtMinCount, totals, watermark, check, hours, partial] = await Promise.all([
       state.ranking(this.options.top),
       state.deviceCount(this.options.minCount),
       state.totals(),
       state.watermark(),
       state.check(),
       state.hours(),
+      state.partialStarts(),
     ]);
     const devices = top.slice(0, HOURLY_DEVICES).map((d) => d.device);
     const shown = hours.slice(-HOURS_SHOWN);
@@ -123,6 +127,7 @@ export class SnapshotReader {
       watermark: watermark ?? null,
       hourly: hourlySeries(shown, devices, await state.hourlyScores(shown, devices), hours.length - shown.length),
       check,
+      countedFrom: Object.fromEntries(partial),
     };
   }
 
@@ -170,5 +175,6 @@ function unreadable(): Omit<Snapshot, 'at' | 'topic' | 'keyPrefix' | 'minCount'>
     watermark: null,
     hourly: { hours: [], earlierHours: 0, devices: [] },
     check: null,
+    countedFrom: {},
   };
 }

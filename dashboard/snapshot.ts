@@ -60,4 +60,9 @@ export interface Snapshot {
   readonly hourly: HourlySeries;
   /** The last batch check, as `flowwatch verify` leaves it. */
   readonly check: CheckRecord | null;
+  /**
+   * Partitions counted without the messages Kafka had deleted (consume --accept-partial): the offset
+   * each count starts at; empty when every partition is counted whole.
+   */
+  readonly countedFrom: Readonly<Record<string, number>>;
 }

@@ -9,6 +9,7 @@ export {
   claimResult,
   confirmResult,
   deleteResult,
+  otherGroup,
   ScriptCode,
 } from './script-replies.ts';
 export type { StateClient } from './state-client.ts';

@@ -26,6 +26,13 @@ export const stateKeys = {
   check: (prefix: string) => `${prefix}:check`,
   /** Hash: the topic and group a walkthrough made along with this state (see walkthrough-marker.ts). */
   walkthrough: (prefix: string) => `${prefix}:walkthrough`,
+  /** String: the consumer group that counts into this state; members of any other group are refused. */
+  group: (prefix: string) => `${prefix}:group`,
+  /**
+   * Hash: partition id = the offset its count starts at, for a partition counted without the messages
+   * Kafka had already deleted (`consume --accept-partial`); absent for a partition counted whole.
+   */
+  partial: (prefix: string) => `${prefix}:partial`,
 } as const;
 
 /** The fields of the totals hash, in the order the apply script receives their increments. */

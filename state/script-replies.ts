@@ -10,6 +10,8 @@ export const ScriptCode = {
   offsetMismatch: -1,
   fenced: -2,
   refused: -3,
+  /** claim-partitions.lua: another consumer group counts into this state; nothing changed. */
+  otherGroup: -4,
 } as const;
 
 export type ApplyResult =
@@ -41,6 +43,14 @@ function refusal(reply: readonly unknown[]): FlowwatchError {
   );
 }
 
+/** The one sentence for a member of another group than the one that counts into the state. */
+export function otherGroup(prefix: string, owner: string, group: string): FlowwatchError {
+  return new FlowwatchError(
+    ErrorCode.STATE_OTHER_GROUP,
+    `the state under ${prefix} is counted by group ${owner}, not ${group}: run with --group ${owner}, or give this group a prefix of its own (--prefix)`,
+  );
+}
+
 /** A script's reply as its code and value, the refusal already thrown. */
 function codeAndValue(script: string, reply: unknown): [unknown, unknown] {
   if (!Array.isArray(reply) || reply.length !== 2) throw unknownReply(script, reply);
@@ -48,8 +58,8 @@ function codeAndValue(script: string, reply: unknown): [unknown, unknown] {
   return [reply[0], reply[1]];
 }
 
-export function applyBatchResult(reply: unknown): ApplyResult {
-  const script = 'apply-batch.lua';
+/** apply-batch.lua's reply; start-partial.lua answers with the same codes. */
+export function applyBatchResult(reply: unknown, script = 'apply-batch.lua'): ApplyResult {
   const [code, raw] = codeAndValue(script, reply);
   const value = integer(script, reply, raw);
   switch (code) {
@@ -64,10 +74,11 @@ export function applyBatchResult(reply: unknown): ApplyResult {
   }
 }
 
-/** claim-partitions.lua answers the new epoch, a positive integer. */
-export function claimResult(reply: unknown): number {
+/** claim-partitions.lua answers the new epoch, a positive integer; `group` is the claiming member's. */
+export function claimResult(reply: unknown, group: string, prefix: string): number {
   const script = 'claim-partitions.lua';
   const [code, raw] = codeAndValue(script, reply);
+  if (code === ScriptCode.otherGroup && typeof raw === 'string') throw otherGroup(prefix, raw, group);
   const epoch = integer(script, reply, raw);
   if (code !== ScriptCode.applied || epoch < 1) throw unknownReply(script, reply);
   return epoch;

@@ -11,6 +11,7 @@ const FILES = {
   claimPartitions: 'claim-partitions.lua',
   confirmOffset: 'confirm-offset.lua',
   deleteState: 'delete-state.lua',
+  startPartial: 'start-partial.lua',
 } as const;
 
 type ScriptName = keyof typeof FILES;

@@ -20,8 +20,9 @@ export async function stateProgress(
   topics: readonly string[],
 ): Promise<PartitionProgress[]> {
   const [ends, applied] = await Promise.all([partitionEnds(admin, topics), state.appliedOffsets()]);
-  return ends.map(({ topic, partition, low, high }) => {
-    const offset = applied.get(partitionId(topic, partition)) ?? low;
+  return ends.map(({ topic, partition, high }) => {
+    // None stored: nothing of the partition is counted, even when Kafka no longer holds its start.
+    const offset = applied.get(partitionId(topic, partition)) ?? 0;
     return { topic, partition, applied: offset, end: high, lag: Math.max(0, high - offset) };
   });
 }

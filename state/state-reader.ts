@@ -117,6 +117,20 @@ export class StateReader {
     return new Map(Object.entries(hash).map(([id, offset]) => [id, Number(offset)]));
   }
 
+  /**
+   * The partitions counted without the messages Kafka had deleted (consume --accept-partial), each
+   * with the offset its count starts at; empty when every partition is counted whole.
+   */
+  async partialStarts(): Promise<Map<PartitionId, number>> {
+    const hash = await this.redis.hgetall(stateKeys.partial(this.prefix));
+    return new Map(Object.entries(hash).map(([id, offset]) => [id, Number(offset)]));
+  }
+
+  /** The consumer group that counts into this state, or undefined before its first claim. */
+  async owningGroup(): Promise<string | undefined> {
+    return (await this.redis.get(stateKeys.group(this.prefix))) ?? undefined;
+  }
+
   /** The fencing epoch that owns each partition. */
   async owners(): Promise<Map<PartitionId, number>> {
     const hash = await this.redis.hgetall(stateKeys.owners(this.prefix));

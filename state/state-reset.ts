@@ -19,8 +19,9 @@ export async function resetState(redis: StateClient, prefix: string): Promise<nu
       .type(stateKeys.hours(prefix))
       .then((type) => (type === 'zset' ? redis.zrange(stateKeys.hours(prefix), '0', '-1') : []));
     const hourKeys = hours.map((hour) => `${hourKeyBase(prefix)}${hour}`);
+    const fixed = fixedStateKeys(prefix);
     const deleted = deleteResult(
-      await scripts.deleteState([...fixedStateKeys(prefix), ...hourKeys], [hourKeyBase(prefix)]),
+      await scripts.deleteState([...fixed, ...hourKeys], [hourKeyBase(prefix), fixed.length]),
     );
     if (deleted !== undefined) return deleted;
     if (attempt === ATTEMPTS)

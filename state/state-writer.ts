@@ -1,6 +1,6 @@
 // Writes the counting state: counts, totals, applied offsets and fencing epochs, changed only through
 // the Lua scripts in lua/, one round trip per partition batch. Used by the consumer alone.
-import { ErrorCode, FlowwatchError, redisFailure } from '../common/index.ts';
+import { DEFAULT_GROUP, ErrorCode, FlowwatchError, redisFailure } from '../common/index.ts';
 import { integerText, type PartitionId, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
 import { type ApplyResult, applyBatchResult, claimResult, confirmResult } from './script-replies.ts';
 import { queueScript, type StateScripts, scriptsOf } from './scripts.ts';
@@ -69,20 +69,49 @@ export class StateWriter {
   private readonly scripts: StateScripts;
   private readonly prefix: string;
   private readonly latenessSeconds: number;
+  /** The consumer group this writer counts for: the state takes claims from one group only. */
+  private readonly group: string;
 
-  constructor(redis: StateClient, prefix: string, latenessSeconds = DEFAULT_LATENESS_SECONDS) {
+  constructor(redis: StateClient, prefix: string, latenessSeconds = DEFAULT_LATENESS_SECONDS, group = DEFAULT_GROUP) {
     this.redis = redis;
     this.scripts = scriptsOf(redis);
     this.prefix = prefix;
     this.latenessSeconds = latenessSeconds;
+    this.group = group;
   }
 
-  /** Takes a new fencing epoch above `floor` and makes it the owner of `partitions`. */
+  /**
+   * Takes a new fencing epoch above `floor` and makes it the owner of `partitions`; the first claim
+   * records the writer's group, and a writer of another group is refused (FW_STATE_OTHER_GROUP).
+   */
   claim(partitions: readonly PartitionId[], floor: number): Promise<number> {
-    const { prefix } = this;
+    const { prefix, group } = this;
     return call(async () =>
       claimResult(
-        await this.scripts.claimPartitions([stateKeys.owners(prefix), stateKeys.epoch(prefix)], [floor, ...partitions]),
+        await this.scripts.claimPartitions(
+          [stateKeys.owners(prefix), stateKeys.epoch(prefix), stateKeys.group(prefix)],
+          [floor, group, ...partitions],
+        ),
+        group,
+        prefix,
+      ),
+    );
+  }
+
+  /**
+   * Starts a partial count of a partition that has no stored position: stores `from` (its first
+   * retained offset) as its next offset and marks it partial from there, in one step. Answers as
+   * an apply does: applied (`next` = from), the position another member stored meanwhile, or fenced.
+   */
+  startPartial(partition: PartitionId, epoch: number, from: number): Promise<ApplyResult> {
+    const { prefix } = this;
+    return call(async () =>
+      applyBatchResult(
+        await this.scripts.startPartial(
+          [stateKeys.offsets(prefix), stateKeys.owners(prefix), stateKeys.partial(prefix)],
+          [partition, epoch, from],
+        ),
+        'start-partial.lua',
       ),
     );
   }

@@ -42,6 +42,8 @@ export interface VerifyReport {
   readonly complete: boolean;
   readonly source: string;
   readonly progress: readonly PartitionProgress[];
+  /** Partitions counted without the messages Kafka had deleted (consume --accept-partial): the offset each count starts at. */
+  readonly countedFrom: Readonly<Record<string, number>>;
   readonly batch: {
     flows: number;
     webRequests: number;
@@ -80,7 +82,7 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
         `the state is not complete yet: ${n(behind)} messages of ${config.topic} are not applied (wait for the consumers, or use --partial)\n${formatProgress(progress)}`,
       );
     }
-    const [batch, totals] = await Promise.all([counting, state.totals()]);
+    const [batch, totals, partial] = await Promise.all([counting, state.totals(), state.partialStarts()]);
     // Read after the file, so the two sides do not hold their Maps at once; when the file's counts
     // spilled, the scores (one per device) go straight to files too.
     const streamLimit = batchDevices.inMemory === undefined ? 0 : DEVICES_IN_MEMORY;
@@ -106,6 +108,7 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
       complete,
       source: input.source,
       progress,
+      countedFrom: Object.fromEntries(partial),
       batch: {
         flows: batch.flows,
         webRequests: batch.webRequests,
@@ -149,6 +152,10 @@ export function formatReport(report: VerifyReport, minCount: number): string {
     );
     lines.push(formatProgress(report.progress));
   }
+  for (const [id, from] of Object.entries(report.countedFrom))
+    lines.push(
+      `partial count: ${id} is counted from offset ${from} only (Kafka had deleted the messages before it; consume --accept-partial)`,
+    );
   lines.push(
     `compared ${n(comparison.devicesCompared)} devices from ${report.source}: ${n(comparison.devicesMatching)} match; batch has ${n(batch.flows)} flows, ${n(batch.webRequests)} port-80 flows, ${n(batch.invalidLines)} invalid lines`,
   );

@@ -218,6 +218,13 @@ function render(snapshot: Snapshot): void {
       ? 'none yet'
       : `hour ${n(Math.floor(snapshot.watermark / 3600))}, Time ${n(snapshot.watermark)} (${eventTime(snapshot.watermark)})`,
   );
+  const partial = Object.entries(snapshot.countedFrom ?? {});
+  setText(
+    'counted-from',
+    partial.length === 0
+      ? 'the start of every partition'
+      : `partial count: ${partial.map(([id, from]) => `${id} from offset ${n(from)}`).join(', ')} (Kafka had deleted the messages before)`,
+  );
   renderTop(snapshot);
   renderHourly(snapshot.hourly, snapshot.watermark);
   renderLag(snapshot.partitions);

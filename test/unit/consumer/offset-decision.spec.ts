@@ -1,33 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import { decideAfterReply, decideAfterWait, decideBatch } from '../../../consumer/index.ts';
+import { assumedStart, decideAfterReply, decideAfterWait, decideBatch, decideStart } from '../../../consumer/index.ts';
 
 describe('decideBatch: what to do with a fetched batch, given the state', () => {
   it('applies a batch that starts exactly at the stored next offset', () => {
-    expect(decideBatch({ first: 10, next: 20 }, 10, 0)).toEqual({ action: 'apply', from: 10 });
+    expect(decideBatch({ first: 10, next: 20 }, 10)).toEqual({ action: 'apply', from: 10 });
   });
 
   it('applies only the part of a batch the state does not hold yet', () => {
-    expect(decideBatch({ first: 10, next: 20 }, 15, 0)).toEqual({ action: 'apply', from: 15 });
-    expect(decideBatch({ first: 10, next: 20 }, 19, 0)).toEqual({ action: 'apply', from: 19 });
+    expect(decideBatch({ first: 10, next: 20 }, 15)).toEqual({ action: 'apply', from: 15 });
+    expect(decideBatch({ first: 10, next: 20 }, 19)).toEqual({ action: 'apply', from: 19 });
   });
 
   it('skips a batch the state holds entirely (a redelivery after a lost Kafka commit)', () => {
-    expect(decideBatch({ first: 10, next: 20 }, 20, 0)).toEqual({ action: 'skip' });
-    expect(decideBatch({ first: 10, next: 20 }, 35, 0)).toEqual({ action: 'skip' });
+    expect(decideBatch({ first: 10, next: 20 }, 20)).toEqual({ action: 'skip' });
+    expect(decideBatch({ first: 10, next: 20 }, 35)).toEqual({ action: 'skip' });
   });
 
   it('rewinds to the stored offset when Kafka is ahead of the state (state lost or rebuilt)', () => {
-    expect(decideBatch({ first: 10, next: 20 }, 4, 0)).toEqual({ action: 'rewind', to: 4 });
+    expect(decideBatch({ first: 10, next: 20 }, 4)).toEqual({ action: 'rewind', to: 4 });
   });
 
-  it('starts at the first retained offset when Redis holds no offset for the partition', () => {
-    expect(decideBatch({ first: 0, next: 8 }, undefined, 0)).toEqual({ action: 'apply', from: 0 });
-    expect(decideBatch({ first: 50, next: 60 }, undefined, 50)).toEqual({ action: 'apply', from: 50 });
-    expect(decideBatch({ first: 50, next: 60 }, undefined, 20)).toEqual({ action: 'rewind', to: 20 });
+  it('rewinds to a start of 0 (no offset stored is not the same as offset 0)', () => {
+    expect(decideBatch({ first: 50, next: 60 }, 0)).toEqual({ action: 'rewind', to: 0 });
+  });
+});
+
+describe('decideStart: where a partition starts, given what the state stores and what Kafka retains', () => {
+  it('counts from the stored next offset', () => {
+    expect(decideStart(40, 0, false)).toEqual({ action: 'count', from: 40 });
+    expect(decideStart(40, 40, false)).toEqual({ action: 'count', from: 40 });
+    expect(decideStart(0, 0, false)).toEqual({ action: 'count', from: 0 });
   });
 
-  it('trusts a stored offset of 0 (no offset stored is not the same as offset 0)', () => {
-    expect(decideBatch({ first: 50, next: 60 }, 0, 50)).toEqual({ action: 'rewind', to: 0 });
+  it('counts from 0 when nothing is stored and Kafka still holds the whole partition', () => {
+    expect(decideStart(undefined, 0, false)).toEqual({ action: 'count', from: 0 });
+    expect(decideStart(undefined, 0, true)).toEqual({ action: 'count', from: 0 });
+  });
+
+  it('refuses when nothing is stored and Kafka deleted the first messages: the count would be partial', () => {
+    expect(decideStart(undefined, 5000, false)).toEqual({ action: 'refuse-partial', low: 5000 });
+  });
+
+  it('counts from the first retained offset, marked partial, only when a partial count is accepted', () => {
+    expect(decideStart(undefined, 5000, true)).toEqual({ action: 'count-partial', from: 5000 });
+  });
+
+  it('says the state is incomplete when Kafka deleted messages above its stored offset, partial accepted or not', () => {
+    expect(decideStart(3000, 5000, false)).toEqual({ action: 'incomplete', stored: 3000, low: 5000 });
+    expect(decideStart(3000, 5000, true)).toEqual({ action: 'incomplete', stored: 3000, low: 5000 });
+  });
+});
+
+describe('assumedStart: the offset an apply may assume when the state lost its position meanwhile', () => {
+  it('assumes 0 only for a batch from 0, and nothing (-1, which no batch starts at) otherwise', () => {
+    expect(assumedStart(0)).toBe(0);
+    expect(assumedStart(5000)).toBe(-1);
   });
 });
 
@@ -41,6 +68,10 @@ describe('decideAfterReply: what to do once Redis answered the apply of [from, n
       action: 'advance',
       next: 20,
     });
+  });
+
+  it('decides where to start again when the state holds no position for the partition (-1)', () => {
+    expect(decideAfterReply({ status: 'offset-mismatch', stored: -1 }, 20, 3)).toEqual({ action: 'restart' });
   });
 
   it('follows the state when it stands elsewhere', () => {
@@ -60,19 +91,19 @@ describe('decideAfterReply: what to do once Redis answered the apply of [from, n
 
 describe('decideAfterWait: what to do once an applied batch was confirmed and its replicas waited for', () => {
   it('commits when enough replicas hold the batch', () => {
-    expect(decideAfterWait(true, 5)).toEqual({ action: 'commit' });
+    expect(decideAfterWait(true)).toEqual({ action: 'commit' });
   });
 
   it('follows the state to the offset it stores when the batch is gone from it (a failover)', () => {
-    expect(decideAfterWait(12, 5)).toEqual({ action: 'rewind', to: 12 });
-    expect(decideAfterWait(40, 5)).toEqual({ action: 'rewind', to: 40 });
+    expect(decideAfterWait(12)).toEqual({ action: 'rewind', to: 12 });
+    expect(decideAfterWait(40)).toEqual({ action: 'rewind', to: 40 });
   });
 
-  it('starts at the first retained offset when the state stores no offset for the partition (-1)', () => {
-    expect(decideAfterWait(-1, 5)).toEqual({ action: 'rewind', to: 5 });
+  it('decides where to start again when the state stores no offset for the partition (-1)', () => {
+    expect(decideAfterWait(-1)).toEqual({ action: 'restart' });
   });
 
   it('trusts a stored offset of 0 (no offset stored is not the same as offset 0)', () => {
-    expect(decideAfterWait(0, 5)).toEqual({ action: 'rewind', to: 0 });
+    expect(decideAfterWait(0)).toEqual({ action: 'rewind', to: 0 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, isFlowwatchError } from '../../../common/index.ts';
+import { ErrorCode, type FlowwatchError, isFlowwatchError } from '../../../common/index.ts';
 import { applyBatchResult, claimResult, confirmResult, deleteResult, ScriptCode } from '../../../state/index.ts';
 
 const unknownReply = (reply: unknown) => {
@@ -45,14 +45,29 @@ describe('a refusal: the state cannot take the change, nothing changed', () => {
   it('is a retriable error that says why, from each script', () => {
     const why = 'flowwatch:hours holds a string, not a zset';
     expect(refusalOf(() => applyBatchResult([ScriptCode.refused, why]))).toContain(why);
-    expect(refusalOf(() => claimResult([ScriptCode.refused, why]))).toContain(why);
+    expect(refusalOf(() => claimResult([ScriptCode.refused, why], 'g', 'p'))).toContain(why);
     expect(refusalOf(() => deleteResult([ScriptCode.refused, why]))).toContain(why);
   });
 
   it('reads a claim and a deletion, and a deletion to read again', () => {
-    expect(claimResult([ScriptCode.applied, 7])).toBe(7);
+    expect(claimResult([ScriptCode.applied, 7], 'g', 'p')).toBe(7);
     expect(deleteResult([ScriptCode.applied, 12])).toBe(12);
     expect(deleteResult([ScriptCode.hoursChanged, 3])).toBeUndefined();
+  });
+
+  it('reads a claim refused because another group owns the state as one sentence that names both groups', () => {
+    let caught: unknown;
+    try {
+      claimResult([ScriptCode.otherGroup, 'webserver-counter'], 'webserver-countr', 'flowwatch');
+    } catch (error) {
+      caught = error;
+    }
+    expect(isFlowwatchError(caught, ErrorCode.STATE_OTHER_GROUP)).toBe(true);
+    const error = caught as FlowwatchError;
+    expect(error.retriable).toBe(false);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(/flowwatch is counted by group webserver-counter, not webserver-countr/);
+    expect(error.message).not.toContain('\n');
   });
 
   it('reads a confirmation: the state holds the batch, or is elsewhere (none stored: -1)', () => {
