@@ -19,7 +19,8 @@ export class RankingDisplay {
   private readonly topic: string;
   private readonly options: DisplayOptions;
   private readonly rate = new FlowRate(RATE_WINDOW_MS);
-  private lastPrinted = 0;
+  // The first line is printed at once, however soon after the process started.
+  private lastPrinted = Number.NEGATIVE_INFINITY;
 
   constructor(state: StateReader, topic: string, options: DisplayOptions) {
     this.state = state;
