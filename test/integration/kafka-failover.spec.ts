@@ -309,7 +309,8 @@ describe('on a three-node cluster', () => {
         await restoreCluster();
       }
     },
-    FAULT_TEST_TIMEOUT_MS,
+    // Three runs one after another, behind a failover the controller needs up to minutes for when loaded.
+    FAULT_TEST_TIMEOUT_MS + 120_000,
   );
 
   it(
