@@ -55,6 +55,10 @@ export const ErrorCode = {
   KAFKA_AUTH_FAILED: 'FW_KAFKA_AUTH_FAILED',
   KAFKA_TLS_UNTRUSTED: 'FW_KAFKA_TLS_UNTRUSTED',
   KAFKA_TOPIC_MISSING: 'FW_KAFKA_TOPIC_MISSING',
+  /**
+   * A topic replicated less than asked, or one to create with more replicas than brokers answering;
+   * an existing topic with a broker down is not refused (common/topic-replication.ts).
+   */
   KAFKA_TOPIC_LAYOUT: 'FW_KAFKA_TOPIC_LAYOUT',
   /** A broker refused a request for good (no retry can cure it), e.g. an authorization it lacks. */
   KAFKA_REFUSED: 'FW_KAFKA_REFUSED',

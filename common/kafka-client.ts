@@ -32,6 +32,7 @@ export const IDEMPOTENT_PRODUCER: Readonly<ProducerConfig> = Object.freeze({
 
 export function createKafka(config: Config, log: Logger, clientId: string, patience: Patience = 'patient'): Kafka {
   const kafkaLog = log.child({ component: 'kafkajs' });
+  const debug = kafkaLog.isLevelEnabled('debug');
   return new Kafka({
     clientId,
     brokers: [...config.kafkaBrokers],
@@ -41,10 +42,11 @@ export function createKafka(config: Config, log: Logger, clientId: string, patie
     ssl: tlsOptions(config),
     sasl: saslOptions(config),
     // kafkajs is chatty at INFO (joins, connects); its warnings and errors are what matter here.
-    logLevel: kafkaLog.isLevelEnabled('debug') ? logLevel.DEBUG : logLevel.WARN,
+    logLevel: debug ? logLevel.DEBUG : logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
-      const { message, timestamp: _timestamp, logger: _logger, ...rest } = entry.log;
-      kafkaLog[kafkaLogLevel(entry)](rest, message);
+      // kafkajs attaches a stack to every connection it loses (each start with a broker down): debug only.
+      const { message, timestamp: _timestamp, logger: _logger, stack, ...rest } = entry.log;
+      kafkaLog[kafkaLogLevel(entry)](debug && stack !== undefined ? { ...rest, stack } : rest, message);
     },
   });
 }

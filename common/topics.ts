@@ -1,11 +1,13 @@
 // Creates the flow topic and its dead-letter topic when missing, replicated as asked or as the brokers'
-// default; an existing topic is used as it is, unless it has fewer replicas than asked.
+// default; an existing topic is used as it is, unless it has fewer replicas than asked (a broker down
+// does not count against it).
 import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs, { type Admin } from 'kafkajs';
 import { deadLetterTopic } from './config.ts';
 import { ErrorCode, FlowwatchError, isFlowwatchError } from './errors.ts';
 import { kafkaRetriable } from './kafka-retriable.ts';
 import type { Logger } from './logger.ts';
+import { creationVerdict, existingTopicVerdict, type ReplicationVerdict } from './topic-replication.ts';
 import { retrying } from './wait-until.ts';
 
 export const DEFAULT_PARTITIONS = 4;
@@ -31,20 +33,24 @@ export interface TopicPartitions {
   readonly deadLetters: number;
 }
 
-/** Makes sure the topic and its dead-letter topic exist with enough replicas. */
-export async function ensureTopics(admin: Admin, topic: string, layout: TopicLayout = {}): Promise<TopicPartitions> {
+/**
+ * Makes sure the topic and its dead-letter topic exist with enough replicas. An existing topic is
+ * judged by its own replicas, so a broker down (its partitions led by another replica) is only
+ * warned of; a topic to be created needs as many brokers answering as replicas asked.
+ */
+export async function ensureTopics(
+  admin: Admin,
+  topic: string,
+  layout: TopicLayout = {},
+  log?: Logger,
+): Promise<TopicPartitions> {
   const names = [topic, deadLetterTopic(topic)];
   const replicas = layout.replicationFactor ?? (await brokerDefaultReplication(admin));
-  const { brokers } = await admin.describeCluster();
-  if (replicas > brokers.length) {
-    throw new FlowwatchError(
-      ErrorCode.KAFKA_TOPIC_LAYOUT,
-      `${replicas} replicas per partition were asked for, but the cluster has ${brokers.length} broker${brokers.length === 1 ? '' : 's'}; ask for at most ${brokers.length} (--replication-factor, FLOWWATCH_REPLICATION_FACTOR)`,
-    );
-  }
   const existing = new Set(await admin.listTopics());
   const missing = names.filter((name) => !existing.has(name));
   if (missing.length > 0) {
+    const { brokers } = await admin.describeCluster();
+    refuseUnlessFine(creationVerdict(replicas, brokers.length));
     try {
       await admin.createTopics({
         waitForLeaders: true,
@@ -61,17 +67,18 @@ export async function ensureTopics(admin: Admin, topic: string, layout: TopicLay
     }
   }
   const metadata = await metadataOnceKnown(admin, names);
+  const answering = (await admin.describeCluster()).brokers.map((broker) => broker.nodeId);
   for (const described of metadata.topics) {
-    const fewest = Math.min(...described.partitions.map((p) => p.replicas.length));
-    if (fewest < replicas) {
-      throw new FlowwatchError(
-        ErrorCode.KAFKA_TOPIC_LAYOUT,
-        `topic ${described.name} has ${fewest} replica${fewest === 1 ? '' : 's'} per partition, fewer than the ${replicas} asked for: add replicas with kafka-reassign-partitions, use another topic, or ask for ${fewest} (--replication-factor)`,
-      );
-    }
+    const verdict = existingTopicVerdict(described, replicas, answering);
+    refuseUnlessFine(verdict);
+    if (verdict.kind === 'fine' && verdict.warning !== undefined) log?.warn(verdict.warning);
   }
   const count = (name: string) => metadata.topics.find((t) => t.name === name)?.partitions.length ?? 0;
   return { flows: count(topic), deadLetters: count(names[1] as string) };
+}
+
+function refuseUnlessFine(verdict: ReplicationVerdict): void {
+  if (verdict.kind === 'refused') throw new FlowwatchError(ErrorCode.KAFKA_TOPIC_LAYOUT, verdict.reason);
 }
 
 /**
@@ -158,7 +165,7 @@ export function ensureTopicsPatiently(
   layout: TopicLayout,
   log: Logger,
 ): Promise<TopicPartitions> {
-  return retrying(() => ensureTopics(admin, topic, layout), {
+  return retrying(() => ensureTopics(admin, topic, layout, log), {
     timeoutMs: SETUP_PATIENCE_MS,
     intervalMs: SETUP_RETRY_MS,
     // flowwatch's own refusals (a topic with too few replicas) stay refusals, retriable or not.
