@@ -204,6 +204,7 @@ export class BatchApplier {
       webRequests: tally.webRequests,
       invalidLines: tally.invalidLines,
       undecodable: tally.undecodable,
+      timeOutliers: tally.timeOutliers,
       lag: Number(batch.offsetLag()),
       durationMs: performance.now() - arrived,
       latency,

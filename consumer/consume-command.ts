@@ -121,6 +121,7 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
       batchesApplied: stats.batchesApplied,
       batchesRefused: stats.batchesRefused,
       undecodable: stats.undecodable,
+      timeOutliers: stats.timeOutliers,
     };
     log.info(summary, 'consumer stopped');
     events.emit(ConsumerEvents.STOPPED, summary);

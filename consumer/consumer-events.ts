@@ -40,6 +40,8 @@ export interface BatchApplied {
   readonly webRequests: number;
   readonly invalidLines: number;
   readonly undecodable: number;
+  /** Flows whose Time is past consume --max-event-time: counted in the totals, not in the hourly series. */
+  readonly timeOutliers: number;
   /** Messages behind the partition's end, as the batch's fetch saw it. */
   readonly lag: number;
   /** From the batch's arrival to its apply, in ms: the member's own processing time. */
@@ -73,6 +75,7 @@ export interface ConsumerEventMap extends Record<string, unknown> {
     readonly batchesApplied: number;
     readonly batchesRefused: number;
     readonly undecodable: number;
+    readonly timeOutliers: number;
     readonly latency: { count: number; p50Ms: number; p99Ms: number; maxMs: number };
   };
 }

@@ -44,6 +44,11 @@ export function createConsumerMetrics(
     () => stats.undecodable,
   );
   total(
+    'flowwatch_consumer_time_outliers_total',
+    'Flows this member applied whose Time is past --max-event-time: in the totals, kept out of the hourly series.',
+    () => stats.timeOutliers,
+  );
+  total(
     'flowwatch_consumer_batches_applied_total',
     'Partition batches this member applied to Redis with their offsets.',
     () => stats.batchesApplied,

@@ -15,6 +15,8 @@ export class ConsumerStats {
   /** Lines the producer dead-lettered, counted from the dead-letter topic. */
   invalidLinesApplied = 0;
   undecodable = 0;
+  /** Flows past --max-event-time, kept out of the hourly series. */
+  timeOutliers = 0;
   batchesApplied = 0;
   readonly batchesRefusedBy: Record<RefusalReason, number> = { 'offset-mismatch': 0, fenced: 0 };
   /** Messages behind the end of each partition, as of its last batch applied. */
@@ -54,6 +56,7 @@ export class ConsumerStats {
     this.webRequestsApplied += batch.webRequests;
     this.invalidLinesApplied += batch.invalidLines;
     this.undecodable += batch.undecodable;
+    this.timeOutliers += batch.timeOutliers;
     this.lag.set(batch.partition, batch.lag);
     this.latency.merge(batch.latency);
   }

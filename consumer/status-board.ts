@@ -63,7 +63,7 @@ export class StatusBoard {
       if (this.options.terminal) {
         logUpdate(
           [
-            `flows ${n(totals.flows)}  web requests ${n(totals.webRequests)}  invalid lines ${n(totals.invalidLines)}  undecodable ${n(totals.undecodable)}  (${n(rate)} flows/s here)`,
+            `flows ${n(totals.flows)}  web requests ${n(totals.webRequests)}  invalid lines ${n(totals.invalidLines)}  undecodable ${n(totals.undecodable)}  time outliers ${n(totals.timeOutliers)}  (${n(rate)} flows/s here)`,
             formatRanking(ranking),
             formatProgress(progress),
           ].join('\n'),

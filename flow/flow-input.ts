@@ -23,6 +23,8 @@ export interface FlowInput {
    * from the descriptor the data comes from; call it before reading the chunks).
    */
   fingerprint(): Promise<string>;
+  /** Stops reading: a reader waiting for chunks ends (or fails) instead of waiting on. */
+  close(): void;
 }
 
 export async function openFlowInput(path: string, stdin: Readable = process.stdin): Promise<FlowInput> {
@@ -37,6 +39,7 @@ export async function openFlowInput(path: string, stdin: Readable = process.stdi
       bytesRead: () => read,
       chunks: () => decompressIfGzip(counted),
       fingerprint: async () => STDIN_FINGERPRINT,
+      close: () => stdin.destroy(),
     };
   }
   // One descriptor for everything: the size, the fingerprint and the data. Opening the path twice
@@ -70,6 +73,8 @@ export async function openFlowInput(path: string, stdin: Readable = process.stdi
       });
       return fingerprint;
     },
+    // Destroying the stream closes the file too (it owns the handle).
+    close: () => data.destroy(),
   };
 }
 

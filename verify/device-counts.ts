@@ -55,6 +55,7 @@ export class BucketFiles {
   private readonly fds: number[];
   private readonly pending: string[];
   private readonly level: number;
+  private closed = false;
 
   constructor(dir: string, name: string, level: number, buckets = SPILL_BUCKETS) {
     this.level = level;
@@ -76,6 +77,8 @@ export class BucketFiles {
 
   /** Writes what is pending and closes the files (they stay on disk). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.fds.forEach((fd, k) => {
       if (this.pending[k] !== '') writeSync(fd, this.pending[k] as string);
       closeSync(fd);
@@ -122,6 +125,11 @@ export class DeviceCounts {
     const files = this.files as BucketFiles;
     files.close();
     return files.paths;
+  }
+
+  /** Closes the spill files, if any (verify stopping early); the counts are not to be used after. */
+  close(): void {
+    this.files?.close();
   }
 
   private spill(): void {

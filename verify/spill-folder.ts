@@ -10,7 +10,7 @@ export interface SpillPlace {
 }
 
 export interface SpillFolder extends SpillPlace {
-  /** Deletes the folder and every file in it (nothing, if nothing spilled). */
+  /** Deletes the folder and every file in it (nothing, if nothing spilled); later spills are refused. */
   remove(): void;
 }
 
@@ -18,12 +18,16 @@ export interface SpillFolder extends SpillPlace {
 export function spillFolder(parent = tmpdir(), buckets = SPILL_BUCKETS): SpillFolder {
   let dir: string | undefined;
   let sets = 0;
+  let removed = false;
   return {
     files: (side, level) => {
+      // A spill after remove() would make a folder nobody deletes.
+      if (removed) throw new Error('the spill folder was removed: verify has stopped');
       dir ??= mkdtempSync(join(parent, 'flowwatch-verify-'));
       return new BucketFiles(dir, `${side}-${sets++}`, level, buckets);
     },
     remove: () => {
+      removed = true;
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     },
   };

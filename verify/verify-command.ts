@@ -67,11 +67,12 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
   const input = await openFlowInput(options.file);
   const redis = await connectRedis(createRedis(config), config);
   const place = spillFolder();
+  const batchDevices = new DeviceCounts('sum', () => place.files('batch', 0));
+  let streamDevices: DeviceCounts | undefined;
+  // The file is counted while Kafka and Redis are asked how far the state has got.
+  const counting = countFromInput(input, batchDevices);
+  counting.catch(() => undefined);
   try {
-    const batchDevices = new DeviceCounts('sum', () => place.files('batch', 0));
-    // The file is counted while Kafka and Redis are asked how far the state has got.
-    const counting = countFromInput(input, batchDevices);
-    counting.catch(() => undefined);
     const state = new StateReader(redis, config.keyPrefix);
     const progress = await readProgress(config, log, state);
     const complete = isCaughtUp(progress);
@@ -86,10 +87,11 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
     // Read after the file, so the two sides do not hold their Maps at once; when the file's counts
     // spilled, the scores (one per device) go straight to files too.
     const streamLimit = batchDevices.inMemory === undefined ? 0 : DEVICES_IN_MEMORY;
-    const streamDevices = new DeviceCounts('last', () => place.files('stream', 0), streamLimit);
-    await state.eachScore((device, score) => streamDevices.add(device, score));
+    const scores = new DeviceCounts('last', () => place.files('stream', 0), streamLimit);
+    streamDevices = scores;
+    await state.eachScore((device, score) => scores.add(device, score));
     const devices = new DeviceComparison(options.minCount);
-    await compareDeviceCounts(batchDevices, streamDevices, devices, place);
+    await compareDeviceCounts(batchDevices, scores, devices, place);
     const comparison = devices.result(batch, totals);
     // The verdict stays beside the state, for the dashboard and for people.
     await writeCheck(redis, config.keyPrefix, {
@@ -118,7 +120,14 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
       },
       comparison,
     };
+  } catch (error) {
+    // Stop the count and let it settle first: a count still running would spill into a removed folder.
+    input.close();
+    await counting.catch(() => undefined);
+    throw error;
   } finally {
+    batchDevices.close();
+    streamDevices?.close();
     redis.disconnect();
     place.remove();
   }

@@ -212,6 +212,7 @@ function render(snapshot: Snapshot): void {
       ? '–'
       : `${n(snapshot.deadLetters)} (${n(snapshot.totals.invalidLines)} invalid lines, ${n(snapshot.totals.undecodable)} undecodable)`,
   );
+  setText('time-outliers', snapshot.totals === null ? '–' : n(snapshot.totals.timeOutliers));
   setText(
     'watermark',
     snapshot.watermark === null

@@ -89,6 +89,9 @@ describe('dashboard server', () => {
     const script = (await send('GET', '/dashboard-page.js')).body;
     expect(() => new Script(script)).not.toThrow();
     expect(script).toContain("new EventSource('/events')");
+    // The time outliers have a figure of their own, filled from the totals.
+    expect(html).toContain('<dd id="time-outliers">');
+    expect(script).toContain("'time-outliers'");
     expect((await send('GET', '/chart.umd.js')).body).toMatch(/Chart\.js v4/);
   });
 

@@ -119,6 +119,7 @@ describe('metrics', () => {
       expect(truth.invalidLines).toBe(2);
       expect(metrics.value('flowwatch_consumer_undecodable_messages_total')).toBe(poison.length);
       expect(totals.undecodable).toBe(poison.length);
+      expect(metrics.value('flowwatch_consumer_time_outliers_total')).toBe(totals.timeOutliers);
       expect(metrics.value('flowwatch_consumer_batches_applied_total')).toBeGreaterThanOrEqual(4);
       expect(metrics.value('flowwatch_consumer_batches_refused_total', { reason: 'offset-mismatch' })).toBe(0);
       expect(metrics.value('flowwatch_consumer_batches_refused_total', { reason: 'fenced' })).toBe(0);

@@ -81,7 +81,7 @@ describe('event-time windows', () => {
     const file = `${sample}.far-future`;
     writeFileSync(file, absurd.join('') + readFileSync(sample, 'utf8'));
     await produce(names, file);
-    await consumeToEnd(names);
+    const consumed = await consumeToEnd(names);
 
     const sampleTruth = groundTruth(sample);
     const state = new StateReader(redis, names.prefix);
@@ -92,6 +92,12 @@ describe('event-time windows', () => {
     // ... the absurd flows are counted as outliers and, being web requests, in the all-time scores ...
     const totals = await state.totals();
     expect(totals.timeOutliers).toBe(200);
+    // ... and the consumer's stop summary says so too, not only Redis.
+    const summaries = consumed.stderr
+      .split('\n')
+      .filter((line) => line.includes('"consumer stopped"'))
+      .map((line) => JSON.parse(line) as { timeOutliers?: number });
+    expect(summaries.map((summary) => summary.timeOutliers)).toEqual([200]);
     expect(sortedScores(await state.allScores())).toEqual(sortedScores(groundTruth(file).scores));
     // ... and the watermark follows the sample, not the outliers.
     expect(await state.watermark()).toBeLessThan(118_781 + 2 * 86_400);

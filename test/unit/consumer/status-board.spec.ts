@@ -15,7 +15,7 @@ const ranking: RankedDevice[] = Object.values(HOSTILE_DEVICES).map((device, i) =
 
 const state = {
   ranking: async () => ranking,
-  totals: async () => ({ flows: 100, webRequests: 40, invalidLines: 0, undecodable: 0 }),
+  totals: async () => ({ flows: 100, webRequests: 40, invalidLines: 0, undecodable: 0, timeOutliers: 0 }),
   appliedOffsets: async () => new Map(),
 } as unknown as StateReader;
 /** No topic exists: no partitions to show. */
@@ -50,5 +50,18 @@ describe("the consumer's status board", () => {
     const { top } = lines[0] as { top: string[] };
     expect(top).toEqual(Object.values(HOSTILE_DEVICES_SHOWN).map((shown, i) => `${shown}=${40 - i}`));
     expect(top.join(' ')).not.toMatch(TERMINAL_CONTROL);
+  });
+
+  it('shows the time outliers beside the other totals on a terminal', async () => {
+    let out = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    const outliers = { ...state, totals: async () => ({ ...(await state.totals()), timeOutliers: 7 }) } as StateReader;
+    const options = { topic: 'flows', top: 10, intervalMs: 1000, terminal: true };
+    await new StatusBoard(outliers, admin, events, options, {} as Logger).draw();
+    vi.restoreAllMocks();
+    expect(out).toContain('time outliers 7');
   });
 });

@@ -56,3 +56,11 @@ describe('compare', () => {
     ]);
   });
 });
+
+describe('compare: ties', () => {
+  it('orders equal differences by device name in code units, whatever the locale says', () => {
+    // localeCompare would put 'a' before 'B' and 'é' before 'f'; code units put them the other way round.
+    const result = compare(batch({ a: 1, B: 1, f: 1, é: 1, C10: 1, C9: 1 }), new Map(), totals(16, 6));
+    expect(result.devices.map((d) => d.device)).toEqual(['B', 'C10', 'C9', 'a', 'f', 'é']);
+  });
+});
