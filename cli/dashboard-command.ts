@@ -12,7 +12,7 @@ export function addDashboardCommand(program: Command): void {
     )
     .option(
       '--host <address>',
-      'address to listen on; requests are answered only for Host localhost, 127.0.0.1, [::1] or this address, on this port, or a name of --allowed-hosts (others: 421)',
+      'address to listen on; requests are answered only for Host localhost, 127.0.0.1, [::1] or this address (on any port), or a name of --allowed-hosts (others: 421)',
       '127.0.0.1',
     )
     .option('--port <port>', 'port to listen on (0: any free port)', port, DEFAULT_DASHBOARD_PORT)

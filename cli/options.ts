@@ -166,7 +166,7 @@ export function withGlobalOptions(program: Command): Command {
     )
     .option(
       '--allowed-hosts <list>',
-      "Host names the dashboard and metrics servers answer besides localhost, 127.0.0.1, [::1] and their listen address on their port, e.g. a proxy's: name or name:port, comma-separated; any other Host gets 421 (env FLOWWATCH_ALLOWED_HOSTS)",
+      "Host names the dashboard and metrics servers answer besides localhost, 127.0.0.1, [::1] and their listen address (on any port), e.g. a proxy's: name or name:port, comma-separated; any other Host gets 421 (env FLOWWATCH_ALLOWED_HOSTS)",
     );
 }
 

@@ -1,9 +1,10 @@
 // Which Host a flowwatch HTTP server (the dashboard, a metrics server) answers: its own names only. A
 // web page the operator opens could otherwise point a name of its own at this machine (DNS rebinding)
-// and read the dashboard or the metrics through the browser; such a request carries that name.
+// and read the dashboard or the metrics through the browser; such a request carries that name. The
+// name is what tells it apart, not the port, which a forward (docker -p, ssh -L) changes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The names a server on this machine always answers to, on the port it serves. */
+/** The names a server on this machine always answers to, on any port. */
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'] as const;
 
 /** Told to a request for a name the server does not answer to. */
@@ -48,13 +49,13 @@ export class HostAllowList {
     this.extra = extra.map(parseHost).filter((entry) => entry !== undefined);
   }
 
-  /** True if a request with this Host header, to a server on `port`, is answered. */
-  allows(hostHeader: string | undefined, port: number): boolean {
+  /** True if a request with this Host header is answered. */
+  allows(hostHeader: string | undefined): boolean {
     const host = hostHeader === undefined ? undefined : parseHost(hostHeader);
     if (host === undefined) return false;
+    if (this.own.includes(host.name)) return true;
     // HTTP leaves the port out of Host when it is the scheme's default.
     const asked = host.port ?? 80;
-    if (asked === port && this.own.includes(host.name)) return true;
     return this.extra.some((entry) => entry.name === host.name && (entry.port === undefined || entry.port === asked));
   }
 
@@ -63,8 +64,7 @@ export class HostAllowList {
    * `headers` are added to the reply.
    */
   refuse(request: IncomingMessage, response: ServerResponse, headers: Readonly<Record<string, string>> = {}): boolean {
-    const port = request.socket.localPort ?? 0;
-    if (this.allows(request.headers.host, port)) return false;
+    if (this.allows(request.headers.host)) return false;
     response.writeHead(MISDIRECTED, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
     response.end('this server answers only to its own names (add yours with FLOWWATCH_ALLOWED_HOSTS)\n');
     return true;

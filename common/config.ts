@@ -255,17 +255,22 @@ export function deadLetterTopic(topic: string): string {
 /**
  * The environment that gives a child `flowwatch` process this same configuration, flags included
  * (the password travels in the environment, which only the process's owner can read, never in argv).
- * The events file is this process's own, not passed on.
+ * Every setting is in it: undefined means "remove it", so a value the parent's environment holds but
+ * the parent overrode, or resolved to off, does not reach the child. The events file is this
+ * process's own, not passed on.
  */
-export function configEnvironment(config: Config): Record<string, string> {
-  const env: Record<string, string> = {
+export function configEnvironment(config: Config): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = Object.fromEntries(
+    Object.keys(schema.shape).map((key) => [key, undefined]),
+  );
+  Object.assign(env, {
     KAFKA_BROKERS: config.kafkaBrokers.join(','),
     REDIS_URL: config.redisUrl,
     FLOWWATCH_TOPIC: config.topic,
     FLOWWATCH_GROUP: config.group,
     FLOWWATCH_KEY_PREFIX: config.keyPrefix,
     LOG_LEVEL: config.logLevel,
-  };
+  });
   if (config.allowedHosts.length > 0) env.FLOWWATCH_ALLOWED_HOSTS = config.allowedHosts.join(',');
   if (config.replicationFactor !== undefined) env.FLOWWATCH_REPLICATION_FACTOR = String(config.replicationFactor);
   if (config.kafkaTls !== undefined) {
@@ -288,9 +293,8 @@ export function configEnvironment(config: Config): Record<string, string> {
     if (topology.sentinelPassword !== undefined) env.REDIS_SENTINEL_PASSWORD = topology.sentinelPassword;
   }
   if (topology.kind === 'cluster') env.REDIS_CLUSTER_NODES = nodes(topology.nodes);
-  if (config.redisWaitReplicas > 0) {
-    env.FLOWWATCH_REDIS_WAIT_REPLICAS = String(config.redisWaitReplicas);
-    env.FLOWWATCH_REDIS_WAIT_TIMEOUT_MS = String(config.redisWaitTimeoutMs);
-  }
+  // Both, always: the timeout alone is refused (config-rules.ts), and with 0 replicas it is unused.
+  env.FLOWWATCH_REDIS_WAIT_REPLICAS = String(config.redisWaitReplicas);
+  env.FLOWWATCH_REDIS_WAIT_TIMEOUT_MS = String(config.redisWaitTimeoutMs);
   return env;
 }

@@ -26,12 +26,24 @@ export interface FlowwatchSpawnOptions {
   readonly onEvent?: (event: InstrumentationEvent) => void;
 }
 
+/**
+ * A child's environment: the parent's, with every setting of `config` set or removed (a value the
+ * parent overrode with a flag, or resolved to off, must not reach the child from the environment),
+ * then `extra` on top.
+ */
+export function childEnvironment(
+  parentEnv: Readonly<Record<string, string | undefined>>,
+  config: Config | undefined,
+  extra: Readonly<Record<string, string>> = {},
+): Record<string, string | undefined> {
+  const env = { ...parentEnv, ...(config === undefined ? {} : configEnvironment(config)), ...extra };
+  // A removed setting is absent, not a variable holding "undefined".
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return env;
+}
+
 export function spawnFlowwatch(args: readonly string[], options: FlowwatchSpawnOptions = {}): ChildProcess {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    ...(options.config === undefined ? {} : configEnvironment(options.config)),
-    ...options.env,
-  };
+  const env = childEnvironment(process.env, options.config, options.env);
   // A child writes events only where its parent reads them, never to a file of the parent's own.
   env.FLOWWATCH_EVENTS_FILE = options.onEvent === undefined ? undefined : `/dev/fd/${EVENTS_FD}`;
   const child = spawn(process.execPath, [...NODE_MEMORY_FLAGS, FLOWWATCH_BIN, ...args], {

@@ -3,7 +3,7 @@
 // The flows/s are this member's, counted from its batch events.
 import type { Admin } from 'kafkajs';
 import logUpdate from 'log-update';
-import { deadLetterTopic, FlowRate, type Logger, formatCount as n, printable } from '../common/index.ts';
+import { deadLetterTopic, FlowRate, type Logger, formatCount as n } from '../common/index.ts';
 import { formatProgress, formatRanking, type StateReader, stateProgress } from '../state/index.ts';
 import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
 
@@ -73,7 +73,8 @@ export class StatusBoard {
           {
             totals,
             flowsPerSecond: rate,
-            top: ranking.map((r) => `${printable(r.device)}=${r.webRequests}`),
+            // As they are: the JSON encoding escapes them; printable is for a terminal, not a log reader.
+            top: ranking.map((r) => `${r.device}=${r.webRequests}`),
             lag: Object.fromEntries(progress.map((p) => [`${p.topic}/${p.partition}`, p.lag])),
           },
           'status',

@@ -9,10 +9,12 @@ export interface WalkthroughMarker {
   readonly group: string;
 }
 
-/** What a prefix holds: how many of its state keys exist, and the flows they counted. */
+/** What a prefix holds: how many of its state keys exist, the flows they counted, and from which topics. */
 export interface HeldState {
   readonly keys: number;
   readonly flows: number;
+  /** The topics the state holds offsets of. */
+  readonly topics: readonly string[];
 }
 
 export async function readWalkthroughMarker(
@@ -37,6 +39,10 @@ export async function heldState(redis: StateClient, prefix: string): Promise<Hel
   const marker = stateKeys.walkthrough(prefix);
   // Per-hour sets never exist without the hours set, which is among the fixed keys.
   const keys = await redis.exists(...fixedStateKeys(prefix).filter((key) => key !== marker));
-  const flows = keys === 0 ? 0 : Number((await redis.hget(stateKeys.totals(prefix), 'flows').catch(() => null)) ?? 0);
-  return { keys, flows: Number.isFinite(flows) ? flows : 0 };
+  if (keys === 0) return { keys, flows: 0, topics: [] };
+  const flows = Number((await redis.hget(stateKeys.totals(prefix), 'flows').catch(() => null)) ?? 0);
+  // Fields are `<topic>/<partition>`; a topic name holds no '/', so the last one splits them.
+  const fields = await redis.hkeys(stateKeys.offsets(prefix));
+  const topics = [...new Set(fields.map((field) => field.slice(0, field.lastIndexOf('/'))))];
+  return { keys, flows: Number.isFinite(flows) ? flows : 0, topics };
 }

@@ -1,7 +1,7 @@
 // What the walkthrough's names hold, and whether it may delete it: what a walkthrough made (its
 // marker names the topic and group beside the state) it deletes for a fresh run; anything else only
 // with --reset. The sentences that say so live here too.
-import { formatCount as n } from '../common/index.ts';
+import { deadLetterTopic, formatCount as n } from '../common/index.ts';
 import type { HeldState, WalkthroughMarker } from '../state/index.ts';
 
 export interface RunNames {
@@ -39,11 +39,15 @@ export function notMadeByWalkthrough(
   names: RunNames,
 ): HeldUnderNames {
   if (marker === undefined) return held;
+  // The marker claims the state only while all of it was counted from the topic it names (or that
+  // topic's dead letters): a later `flowwatch consume` of another topic into the prefix is not its own.
+  const ownTopics = [marker.topic, deadLetterTopic(marker.topic)];
+  const stateIsOwn = held.state.topics.every((topic) => ownTopics.includes(topic));
   return {
     // The dead-letter topic goes with its flow topic.
     topics: marker.topic === names.topic ? [] : held.topics,
     group: marker.group === names.group ? undefined : held.group,
-    state: { keys: 0, flows: 0 },
+    state: stateIsOwn ? { keys: 0, flows: 0, topics: [] } : held.state,
   };
 }
 

@@ -3,10 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { type Config, type InstrumentationEvent, spawnFlowwatch } from '../common/index.ts';
-
-const TAIL_LINES = 20;
-/** The sentence a flowwatch command ends with when it could not do its job (cli/main.ts). */
-const FAILURE_SENTENCE = /^flowwatch: (.*)$/;
+import { StderrTail } from './stderr-tail.ts';
 
 export class FlowwatchProcess {
   readonly name: string;
@@ -15,7 +12,7 @@ export class FlowwatchProcess {
   readonly logFile: string;
   private readonly child: ChildProcess;
   private readonly log: WriteStream;
-  private readonly tail: string[] = [];
+  private readonly tail = new StderrTail();
   private readonly received: InstrumentationEvent[] = [];
   private stopRequested = false;
   private exitCode: number | undefined;
@@ -29,13 +26,8 @@ export class FlowwatchProcess {
     this.child = spawnFlowwatch(args, { config, onEvent: (event) => this.received.push(event) });
     this.child.stdout?.resume();
     this.child.stderr?.pipe(this.log);
-    this.child.stderr?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (line.trim() === '') continue;
-        this.tail.push(line);
-        if (this.tail.length > TAIL_LINES) this.tail.shift();
-      }
-    });
+    this.child.stderr?.on('data', (chunk: Buffer) => this.tail.push(chunk));
+    this.child.stderr?.on('end', () => this.tail.end());
     this.exited = new Promise((resolve) => {
       this.child.on('close', (code, signal) => {
         this.exitCode = code ?? (signal === null ? 1 : 128);
@@ -58,15 +50,7 @@ export class FlowwatchProcess {
    * logged; its log file holds the rest.
    */
   get reason(): string {
-    for (const line of this.tail.toReversed()) {
-      const sentence = FAILURE_SENTENCE.exec(line)?.[1];
-      if (sentence !== undefined) return sentence;
-    }
-    for (const line of this.tail.toReversed()) {
-      const entry = parsedEntry(line);
-      if (entry !== undefined && (entry.level ?? 0) >= 50) return entry.err?.message ?? entry.msg ?? line;
-    }
-    return 'it gave no reason';
+    return this.tail.reason;
   }
 
   /** Its exit code once it has exited. */
@@ -84,20 +68,5 @@ export class FlowwatchProcess {
     this.stopRequested = true;
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     return this.exited;
-  }
-}
-
-interface LogEntry {
-  readonly level?: number;
-  readonly msg?: string;
-  readonly err?: { readonly message?: string };
-}
-
-function parsedEntry(line: string): LogEntry | undefined {
-  try {
-    const entry: unknown = JSON.parse(line);
-    return typeof entry === 'object' && entry !== null ? (entry as LogEntry) : undefined;
-  } catch {
-    return undefined;
   }
 }

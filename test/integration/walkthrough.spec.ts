@@ -151,6 +151,27 @@ describe('npm start', () => {
     expect((await new StateReader(redis, names.prefix).totals()).flows).toBe(20_000);
   });
 
+  it('refuses, without --reset, state a later consume of another topic counted under its prefix', async () => {
+    const names = runs.named('later');
+    const file = generatedFile(5_000, 25);
+    const made = await npmStart(names, [file, '--rate', '20000']).done;
+    expect(made.code, made.stderr + made.stdout).toBe(0);
+    // Someone then counts another topic into the same keys, with the same group.
+    const other = { ...names, topic: runs.named('later-other').topic };
+    await produce(other, generatedFile(3_000, 26));
+    await consumeToEnd(other);
+    expect((await new StateReader(redis, names.prefix).totals()).flows).toBe(8_000);
+
+    const refused = await npmStart(names, [file, '--rate', '20000']).done;
+    expect(refused.code, refused.stderr + refused.stdout).toBe(2);
+    expect(refused.stderr.trim()).toMatch(
+      new RegExp(
+        `^flowwatch: Redis keys ${names.prefix}:\\* hold 8,000 counted flows.*did not make.*\\(FW_NAMES_IN_USE\\)$`,
+      ),
+    );
+    expect((await new StateReader(redis, names.prefix).totals()).flows).toBe(8_000);
+  });
+
   it('shows no raw log line at the default log level while a fresh group forms', async () => {
     const names = runs.named('quiet');
     const result = await npmStart(names, [generatedFile(20_000, 25), '--rate', '20000'], { LOG_LEVEL: '' }).done;

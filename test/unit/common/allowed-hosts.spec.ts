@@ -2,21 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, HostAllowList, loadConfig } from '../../../common/index.ts';
 
 describe('HostAllowList', () => {
-  it('answers the local names and the listen address on the port served, in any case', () => {
+  it('answers the local names and the listen address, in any case', () => {
     const hosts = new HostAllowList('192.168.1.5', []);
     for (const host of ['localhost:8080', '127.0.0.1:8080', '[::1]:8080', '192.168.1.5:8080', 'LOCALHOST:8080']) {
-      expect(hosts.allows(host, 8080), host).toBe(true);
+      expect(hosts.allows(host), host).toBe(true);
     }
-    // No port in Host means the scheme's default.
-    expect(hosts.allows('localhost', 80)).toBe(true);
-    expect(hosts.allows('localhost', 8080)).toBe(false);
+    expect(hosts.allows('localhost')).toBe(true);
   });
 
-  it('refuses any other name, another port, and a missing or malformed Host', () => {
+  it('answers the local names and the listen address on any port: a forwarded port (docker -p, ssh -L) is not a rebinding', () => {
+    const hosts = new HostAllowList('192.168.1.5', []);
+    for (const host of ['localhost:18080', '127.0.0.1:9000', '[::1]:1', '192.168.1.5:443', 'localhost']) {
+      expect(hosts.allows(host), host).toBe(true);
+    }
+  });
+
+  it('refuses any other name, and a missing or malformed Host', () => {
     const hosts = new HostAllowList('127.0.0.1', []);
     for (const host of [
       'attacker.example:8080',
-      'localhost:8081',
+      'attacker.example',
       'localhost.attacker.example:8080',
       '127.0.0.1.nip.io:8080',
       '[::2]:8080',
@@ -25,24 +30,24 @@ describe('HostAllowList', () => {
       '',
       undefined,
     ]) {
-      expect(hosts.allows(host, 8080), String(host)).toBe(false);
+      expect(hosts.allows(host), String(host)).toBe(false);
     }
   });
 
   it('answers an IPv6 listen address in brackets', () => {
     const hosts = new HostAllowList('::', []);
-    expect(hosts.allows('[::]:9464', 9464)).toBe(true);
-    expect(hosts.allows('[::1]:9464', 9464)).toBe(true);
+    expect(hosts.allows('[::]:9464')).toBe(true);
+    expect(hosts.allows('[::1]:9464')).toBe(true);
   });
 
   it("answers a proxy's names: on any port when the entry gives none, else on that port only", () => {
     const hosts = new HostAllowList('127.0.0.1', ['dash.example', 'other.example:8443']);
-    expect(hosts.allows('dash.example', 8080)).toBe(true);
-    expect(hosts.allows('Dash.Example:443', 8080)).toBe(true);
-    expect(hosts.allows('other.example:8443', 8080)).toBe(true);
-    expect(hosts.allows('other.example', 8080)).toBe(false);
-    expect(hosts.allows('other.example:443', 8080)).toBe(false);
-    expect(hosts.allows('dash.example.attacker.example', 8080)).toBe(false);
+    expect(hosts.allows('dash.example')).toBe(true);
+    expect(hosts.allows('Dash.Example:443')).toBe(true);
+    expect(hosts.allows('other.example:8443')).toBe(true);
+    expect(hosts.allows('other.example')).toBe(false);
+    expect(hosts.allows('other.example:443')).toBe(false);
+    expect(hosts.allows('dash.example.attacker.example')).toBe(false);
   });
 });
 

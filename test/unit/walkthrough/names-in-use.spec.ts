@@ -8,11 +8,11 @@ import {
 } from '../../../walkthrough/names-in-use.ts';
 
 const names = { topic: 'flows', group: 'webserver-counter', keyPrefix: 'flowwatch' };
-const nothing: HeldUnderNames = { topics: [], group: undefined, state: { keys: 0, flows: 0 } };
+const nothing: HeldUnderNames = { topics: [], group: undefined, state: { keys: 0, flows: 0, topics: [] } };
 const someoneElses: HeldUnderNames = {
   topics: [{ name: 'flows', messages: 200_000 }],
   group: { members: 0 },
-  state: { keys: 9, flows: 200_000 },
+  state: { keys: 9, flows: 200_000, topics: ['flows', 'flows.invalid'] },
 };
 
 describe('the names a walkthrough may reuse without --reset', () => {
@@ -31,10 +31,21 @@ describe('the names a walkthrough may reuse without --reset', () => {
 
   it('a marker claims the state only: a topic or group it does not name stays foreign', () => {
     const marker = { topic: 'older-flows', group: 'older-group' };
-    expect(notMadeByWalkthrough(someoneElses, marker, names)).toEqual({
+    const itsState = { ...someoneElses.state, topics: ['older-flows', 'older-flows.invalid'] };
+    expect(notMadeByWalkthrough({ ...someoneElses, state: itsState }, marker, names)).toEqual({
       topics: someoneElses.topics,
       group: someoneElses.group,
-      state: { keys: 0, flows: 0 },
+      state: { keys: 0, flows: 0, topics: [] },
+    });
+  });
+
+  it('a marker does not claim state counted from a topic it does not name (a later consume)', () => {
+    const marker = { topic: 'flows', group: 'webserver-counter' };
+    const alsoOthers = { ...someoneElses, state: { ...someoneElses.state, topics: ['flows', 'other-flows'] } };
+    expect(notMadeByWalkthrough(alsoOthers, marker, names)).toEqual({
+      topics: [],
+      group: undefined,
+      state: alsoOthers.state,
     });
   });
 });
