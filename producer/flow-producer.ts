@@ -195,6 +195,7 @@ export class FlowProducer {
         const next = chunks.next();
         let read = await waitForInput(next, linger.wake(), options.signal);
         while (read.kind === 'linger') {
+          linger.throwIfRefused();
           if (linger.due()) await send();
           read = await waitForInput(next, linger.wake(), options.signal);
         }

@@ -96,3 +96,27 @@ describe('a producer stopped while Kafka does not answer', () => {
     await producer.disconnect();
   });
 });
+
+describe('a producer whose last batch is refused while the input is silent', () => {
+  it('ends with the refusal at once, not at the next line or a stop signal', { timeout: 30_000 }, async () => {
+    const { kafka, requests } = heldKafka();
+    const producer = new FlowProducer(kafka, createLogger('silent'));
+    await producer.connect();
+    let outcome: unknown;
+    const produced = producer.produce(silentAfter(flowLines(3)), options(undefined, 64 * 1024), emptySummary()).then(
+      () => {
+        outcome = 'returned';
+      },
+      (error: unknown) => {
+        outcome = error;
+      },
+    );
+    await waitFor(() => requests.length === 1, { timeoutMs: 5000, what: 'the request' });
+    const refusal = new Error('Not authorized to access topics: [Topic authorization failed]');
+    requests[0]?.refuse(refusal);
+    await waitFor(() => outcome !== undefined, { timeoutMs: 5000, what: 'produce() to end' });
+    expect(outcome).toBe(refusal);
+    await produced;
+    await producer.disconnect();
+  });
+});
