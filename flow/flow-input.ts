@@ -1,4 +1,5 @@
 // Opens a flow file (plain or gzip, told apart by its first bytes) or standard input as a byte stream.
+import { once } from 'node:events';
 import type { ReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -23,6 +24,8 @@ export interface FlowInput {
    * from the descriptor the data comes from; call it before reading the chunks).
    */
   fingerprint(): Promise<string>;
+  /** Releases the file (a run that ends before reading it all); standard input is left open. */
+  close(): Promise<void>;
 }
 
 export async function openFlowInput(path: string, stdin: Readable = process.stdin): Promise<FlowInput> {
@@ -37,6 +40,7 @@ export async function openFlowInput(path: string, stdin: Readable = process.stdi
       bytesRead: () => read,
       chunks: () => decompressIfGzip(counted),
       fingerprint: async () => STDIN_FINGERPRINT,
+      close: async () => {},
     };
   }
   // One descriptor for everything: the size, the fingerprint and the data. Opening the path twice
@@ -69,6 +73,14 @@ export async function openFlowInput(path: string, stdin: Readable = process.stdi
         throw unreadable(path, error);
       });
       return fingerprint;
+    },
+    close: async () => {
+      // The stream closes the handle at its end, or here once destroyed; its `close` event comes once
+      // the descriptor is really closed (the handle's own close() resolves at once while it closes).
+      if (data.closed) return;
+      const closed = once(data, 'close').catch(() => undefined);
+      data.destroy();
+      await closed;
     },
   };
 }

@@ -224,6 +224,9 @@ export class FlowProducer {
       closed = true;
       delivery.dispose();
       rejections.flush();
+      // Lets go of the input on every early end. Not awaited: on a silent stdin the return waits
+      // for the read in progress, which may never come.
+      chunks.return?.().catch(() => undefined);
     }
     summary.flowsUnconfirmed = delivery.expired ? unconfirmed : 0;
     const elapsedMs = performance.now() - started;

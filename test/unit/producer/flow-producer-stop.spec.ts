@@ -32,7 +32,14 @@ function silentAfter(text: string): FlowInput {
     yield Buffer.from(text);
     await new Promise(() => {});
   }
-  return { source: 'held.csv', sizeBytes: undefined, bytesRead: () => 0, chunks, fingerprint: async () => 'f' };
+  return {
+    source: 'held.csv',
+    sizeBytes: undefined,
+    bytesRead: () => 0,
+    chunks,
+    fingerprint: async () => 'f',
+    close: async () => {},
+  };
 }
 
 const flowLines = (count: number) => [...generateFlowText({ lines: count, seed: 3 })].join('');
@@ -117,6 +124,45 @@ describe('a producer whose last batch is refused while the input is silent', () 
     await waitFor(() => outcome !== undefined, { timeoutMs: 5000, what: 'produce() to end' });
     expect(outcome).toBe(refusal);
     await produced;
+    await producer.disconnect();
+  });
+});
+
+describe('a producer that stops before its input ends', () => {
+  it('lets go of the input: its iterator is told to return', { timeout: 30_000 }, async () => {
+    let returned = 0;
+    let reads = 0;
+    const text = Buffer.from(flowLines(3));
+    const chunks = (): AsyncIterable<Buffer> => ({
+      [Symbol.asyncIterator]: () => ({
+        // One chunk, then silence, as `tail -f` gives.
+        next: () => (reads++ === 0 ? Promise.resolve({ done: false, value: text }) : new Promise(() => {})),
+        return: () => {
+          returned++;
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      }),
+    });
+    const input: FlowInput = {
+      source: 'held.csv',
+      sizeBytes: undefined,
+      bytesRead: () => 0,
+      chunks,
+      fingerprint: async () => 'f',
+      close: async () => {},
+    };
+    const { kafka, requests } = heldKafka();
+    const producer = new FlowProducer(kafka, createLogger('silent'));
+    await producer.connect();
+    const stop = new AbortController();
+    const produced = producer.produce(input, options(stop.signal, 64 * 1024), emptySummary());
+    await waitFor(() => requests.length === 1, { timeoutMs: 5000, what: 'the request' });
+    requests[0]?.ack();
+    await waitFor(() => reads === 2, { timeoutMs: 5000, what: 'the wait for more input' });
+    stop.abort();
+    const summary = await produced;
+    expect(summary).toMatchObject({ complete: false, flowsPublished: 3 });
+    expect(returned).toBe(1);
     await producer.disconnect();
   });
 });
