@@ -1,4 +1,5 @@
 // Opens a flow file (plain or gzip, told apart by its first bytes) or standard input as a byte stream.
+import { once } from 'node:events';
 import type { ReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -23,8 +24,11 @@ export interface FlowInput {
    * from the descriptor the data comes from; call it before reading the chunks).
    */
   fingerprint(): Promise<string>;
-  /** Stops reading: a reader waiting for chunks ends (or fails) instead of waiting on. */
-  close(): void;
+  /**
+   * Stops reading and releases the input: a reader waiting for chunks ends instead of waiting on,
+   * and a file's descriptor is closed once this resolves.
+   */
+  close(): Promise<void>;
 }
 
 export async function openFlowInput(path: string, stdin: Readable = process.stdin): Promise<FlowInput> {
@@ -39,7 +43,9 @@ export async function openFlowInput(path: string, stdin: Readable = process.stdi
       bytesRead: () => read,
       chunks: () => decompressIfGzip(counted),
       fingerprint: async () => STDIN_FINGERPRINT,
-      close: () => stdin.destroy(),
+      close: async () => {
+        stdin.destroy();
+      },
     };
   }
   // One descriptor for everything: the size, the fingerprint and the data. Opening the path twice
@@ -73,8 +79,14 @@ export async function openFlowInput(path: string, stdin: Readable = process.stdi
       });
       return fingerprint;
     },
-    // Destroying the stream closes the file too (it owns the handle).
-    close: () => data.destroy(),
+    close: async () => {
+      // The stream closes the handle at its end, or here once destroyed; its `close` event comes once
+      // the descriptor is really closed (the handle's own close() resolves at once while it closes).
+      if (data.closed) return;
+      const closed = once(data, 'close').catch(() => undefined);
+      data.destroy();
+      await closed;
+    },
   };
 }
 

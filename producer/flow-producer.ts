@@ -110,6 +110,10 @@ export class FlowProducer {
     // Flows whose request was sent and not yet acknowledged.
     let unconfirmed = 0;
     const delivery = new StopDeadline(options.signal, STOP_DELIVERY_MS);
+    // Set once produce() returns: an acknowledgement arriving later (while disconnecting) leaves its
+    // flows unconfirmed, as the summary already says, instead of counting them published as well.
+    let closed = false;
+    const isStopped = () => delivery.expired || closed;
 
     const scanner = new FlowScanner({
       flow: (fields, line, lineNumber) => {
@@ -147,13 +151,15 @@ export class FlowProducer {
       const limits = options.recordBatchBytes;
       const requests = batch.flows.map(({ messages }) => {
         unconfirmed += messages.length;
-        return sendInRecordBatches(this.producer, options.topic, messages, limits.flows, (sent) => {
+        const delivered = (sent: number) => {
+          if (closed) return;
           unconfirmed -= sent;
           summary.flowsPublished += sent;
-        });
+        };
+        return sendInRecordBatches(this.producer, options.topic, messages, limits.flows, delivered, isStopped);
       });
       for (const { messages } of batch.deadLetters) {
-        requests.push(sendInRecordBatches(this.producer, dlq, messages, limits.deadLetters));
+        requests.push(sendInRecordBatches(this.producer, dlq, messages, limits.deadLetters, undefined, isStopped));
       }
       inFlight = Promise.all(requests).then(() => {
         summary.lastLineDelivered = Math.max(summary.lastLineDelivered, batch.lastLine);
@@ -189,6 +195,7 @@ export class FlowProducer {
         const next = chunks.next();
         let read = await waitForInput(next, linger.wake(), options.signal);
         while (read.kind === 'linger') {
+          linger.throwIfRefused();
           if (linger.due()) await send();
           read = await waitForInput(next, linger.wake(), options.signal);
         }
@@ -214,8 +221,12 @@ export class FlowProducer {
       await delivery.race(inFlight);
       if (!stopped && !delivery.expired) summary.lastLineDelivered = summary.linesRead;
     } finally {
+      closed = true;
       delivery.dispose();
       rejections.flush();
+      // Lets go of the input on every early end. Not awaited: on a silent stdin the return waits
+      // for the read in progress, which may never come.
+      chunks.return?.().catch(() => undefined);
     }
     summary.flowsUnconfirmed = delivery.expired ? unconfirmed : 0;
     const elapsedMs = performance.now() - started;

@@ -12,7 +12,7 @@ export type LingerWake =
   | undefined
   /** The batch in hand may wait this many more milliseconds for input. */
   | { readonly afterMs: number }
-  /** A batch is in flight: the one in hand waits for it (it could not be sent before anyway). */
+  /** A batch is in flight: the one in hand waits for it (it could not be sent before anyway), and a refusal ends the wait. */
   | { readonly delivered: Promise<unknown> };
 
 /** A `next` that fails rejects the wait, unless it was already decided. */

@@ -24,7 +24,7 @@ import {
   type TopicPartitions,
   unlessStopped,
 } from '../common/index.ts';
-import { openFlowInput } from '../flow/index.ts';
+import { type FlowInput, openFlowInput } from '../flow/index.ts';
 import { FlowProducer, STOP_DELIVERY_MS } from './flow-producer.ts';
 import type { Pace } from './pacer.ts';
 import { ProduceProgress } from './produce-progress.ts';
@@ -63,9 +63,13 @@ export async function runProduce(config: Config, log: Logger, options: ProduceCo
   // The batch in flight gets STOP_DELIVERY_MS, the disconnect DISCONNECT_TIMEOUT_MS; then it exits.
   // Handled from the very start, so that a stop at any moment ends in exit 130, not in a kill.
   const stop = onStopSignals(log, { exitAfterMs: STOP_DELIVERY_MS + DISCONNECT_TIMEOUT_MS + 4000 });
+  let input: FlowInput | undefined;
   try {
-    return await produceUntilStopped(config, log, options, stop);
+    input = await openFlowInput(options.file);
+    return await produceUntilStopped(config, log, options, stop, input);
   } finally {
+    // Whatever ended the run (a refusal, a stop, a failed setup), the file is not left open.
+    await input?.close();
     stop.dispose();
   }
 }
@@ -75,9 +79,9 @@ async function produceUntilStopped(
   log: Logger,
   options: ProduceCommandOptions,
   stop: StopSignal,
+  input: FlowInput,
 ): Promise<ProduceSummary> {
   const beforePublishing = <T>(work: Promise<T>) => unlessStopped(work, stop.signal, 'before anything was published');
-  const input = await openFlowInput(options.file);
   const source = options.source ?? input.source;
   // A quick check first: no broker means one sentence at once, not a minute of retries.
   const setup = await beforePublishing(

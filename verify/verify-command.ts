@@ -122,7 +122,7 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
     };
   } catch (error) {
     // Stop the count and let it settle first: a count still running would spill into a removed folder.
-    input.close();
+    await input.close();
     await counting.catch(() => undefined);
     throw error;
   } finally {

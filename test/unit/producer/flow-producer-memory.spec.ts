@@ -69,7 +69,7 @@ describe('a long run of small flushes', () => {
       bytesRead: () => 0,
       chunks,
       fingerprint: async () => '0123456789abcdef',
-      close: () => undefined,
+      close: async () => {},
     };
     const producer = new FlowProducer(instantKafka, createLogger('silent'));
     await producer.connect();
