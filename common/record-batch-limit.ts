@@ -6,6 +6,12 @@ import { kafkaRetriable } from './kafka-retriable.ts';
 import type { Logger } from './logger.ts';
 import { retrying } from './wait-until.ts';
 
+/** A topic's largest record batch, and the setting that sets it (named when it is too small). */
+export interface RecordBatchLimit {
+  readonly bytes: number;
+  readonly setting: string;
+}
+
 /** How long a command's set-up waits for brokers that fail the read (a broker just died), and how often it tries. */
 const READ_PATIENCE_MS = 60_000;
 const READ_RETRY_MS = 1000;
@@ -16,7 +22,10 @@ const READ_RETRY_MS = 1000;
  * topic's partitions on one with less, so the smallest of all is kept (brokers that are away now
  * are left out: they are asked for their limit only to lower it).
  */
-export async function readRecordBatchLimits(admin: Admin, topics: readonly string[]): Promise<Map<string, number>> {
+export async function readRecordBatchLimits(
+  admin: Admin,
+  topics: readonly string[],
+): Promise<Map<string, RecordBatchLimit>> {
   const described = await admin.describeConfigs({
     includeSynonyms: false,
     resources: topics.map((name) => ({
@@ -26,7 +35,7 @@ export async function readRecordBatchLimits(admin: Admin, topics: readonly strin
     })),
   });
   const brokerLimit = Math.min(...(await brokerLimits(admin)));
-  const limits = new Map<string, number>();
+  const limits = new Map<string, RecordBatchLimit>();
   for (const topic of topics) {
     const resource = described.resources.find((r) => r.resourceName === topic);
     const value = Number(resource?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
@@ -36,7 +45,12 @@ export async function readRecordBatchLimits(admin: Admin, topics: readonly strin
         `the brokers did not say how large a record batch topic ${topic} accepts (max.message.bytes)`,
       );
     }
-    limits.set(topic, Math.min(value, brokerLimit));
+    limits.set(
+      topic,
+      value <= brokerLimit
+        ? { bytes: value, setting: 'max.message.bytes' }
+        : { bytes: brokerLimit, setting: "a broker's message.max.bytes" },
+    );
   }
   return limits;
 }
@@ -68,7 +82,7 @@ export function readRecordBatchLimitsPatiently(
   admin: Admin,
   topics: readonly string[],
   log: Logger,
-): Promise<Map<string, number>> {
+): Promise<Map<string, RecordBatchLimit>> {
   return retrying(() => readRecordBatchLimits(admin, topics), {
     timeoutMs: READ_PATIENCE_MS,
     intervalMs: READ_RETRY_MS,

@@ -69,8 +69,8 @@ export function recordBatchBudget(limitBytes: number): number {
 
 /**
  * Cuts messages bound for one partition into record batches under the topic's limit, in their order.
- * A single message too large for any batch is a topic whose limit is smaller than flowwatch's largest
- * message (a flow line of 4 KiB, a dead letter cut to fit): said in one sentence, before anything is sent.
+ * A single message too large for any batch is refused in one sentence; the commands measure their
+ * largest messages against each topic at start (flow/message-fit.ts), so it does not happen there.
  */
 export function splitRecordBatches(messages: readonly Message[], limitBytes: number, topic: string): Message[][] {
   const budget = recordBatchBudget(limitBytes);

@@ -105,7 +105,7 @@ describe('dead letters always fit in a record batch of their topic', () => {
       { value: huge, headers: bigHeaders },
       { topic: 'flows', partition: 3, offset: '17' },
       'expected 11 fields',
-      deadLetterBounds(1_048_588),
+      deadLetterBounds(1_048_588, 'flows', ''),
     );
     expect(letter.value).toHaveLength(64 * 1024);
     expect(headerText(letter.headers, Header.fullLength)).toBe(String(huge.length));
@@ -135,7 +135,7 @@ describe('dead letters always fit in a record batch of their topic', () => {
 
   it('fits whatever the limit, from 4 KiB up', () => {
     for (const limit of [4096, 10_000, 65_536, 300_000, 1_048_588, 10 * 1024 * 1024]) {
-      const bounds = deadLetterBounds(limit);
+      const bounds = deadLetterBounds(limit, 't'.repeat(249), 'f/1');
       const letters = [
         rejectedMessage(
           { value: huge, headers: bigHeaders },
