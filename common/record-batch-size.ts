@@ -36,15 +36,19 @@ function fieldBytes(data: Buffer | string | null | undefined): number {
   return varintBytes(length) + length;
 }
 
-/** Bytes of a record's headers: their count, then each key and value. */
+/** Bytes of a record's headers: their count, then each key and value (no array made per header: a hot path). */
 export function headerBytes(headers: IHeaders | undefined): number {
   let count = 0;
   let bytes = 0;
   for (const key in headers) {
     const value = headers[key];
-    for (const one of Array.isArray(value) ? value : [value]) {
+    const keyBytes = fieldBytes(key);
+    if (Array.isArray(value)) {
+      for (const one of value) bytes += keyBytes + fieldBytes(one);
+      count += value.length;
+    } else {
+      bytes += keyBytes + fieldBytes(value);
       count++;
-      bytes += fieldBytes(key) + fieldBytes(one);
     }
   }
   return varintBytes(count) + bytes;

@@ -12,7 +12,14 @@ import {
   recordBytes,
   splitRecordBatches,
 } from '../../../common/index.ts';
-import { deadLetterBounds, Header, headerText, rejectedLineMessage, rejectedMessage } from '../../../flow/index.ts';
+import {
+  deadLetterBounds,
+  flowMessage,
+  Header,
+  headerText,
+  rejectedLineMessage,
+  rejectedMessage,
+} from '../../../flow/index.ts';
 
 const require = createRequire(import.meta.url);
 const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (record: {
@@ -67,6 +74,21 @@ describe('splitRecordBatches', () => {
     ];
     for (const message of odd) {
       expect(await encodedBatchBytes([message])).toBeLessThanOrEqual(RECORD_BATCH_HEADER_BYTES + recordBytes(message));
+    }
+  });
+
+  it('sizes flow messages as the producer builds them, and headers with several or no values, within a few bytes', async () => {
+    const fields = '118781,49,Comp300446,Comp9,6,Port48559,80,10,35,13910,28490'.split(',');
+    const messages: Message[] = [
+      flowMessage(fields, Buffer.from(fields.join(',')), Buffer.from('sample.csv'), 123_456, Buffer.from('f/1')),
+      flowMessage(fields, Buffer.from(`${fields.join(',')}\r`), 'é.csv', 1, '0123456789abcdef/12'),
+      { key: 'k', value: 'v', headers: { three: ['a', Buffer.from('bb'), 'ccc'], none: [], one: 'x' } },
+    ];
+    for (const message of messages) {
+      const encoded = (await encodedBatchBytes([message])) - RECORD_BATCH_HEADER_BYTES;
+      expect(encoded).toBeLessThanOrEqual(recordBytes(message));
+      // Only the timestamp and offset deltas are estimated from above.
+      expect(recordBytes(message) - encoded).toBeLessThanOrEqual(16);
     }
   });
 
