@@ -28,7 +28,11 @@ export {
 } from './metrics-server.ts';
 export { formatCount, perSecond } from './number-format.ts';
 export { printable } from './printable-text.ts';
-export { readRecordBatchLimits, readRecordBatchLimitsPatiently } from './record-batch-limit.ts';
+export {
+  type RecordBatchLimit,
+  readRecordBatchLimits,
+  readRecordBatchLimitsPatiently,
+} from './record-batch-limit.ts';
 export { sendInRecordBatches } from './record-batch-send.ts';
 export {
   MAX_RECORD_BATCH_BYTES,

@@ -1,22 +1,35 @@
-// The largest record batch each topic accepts, read from the cluster once at start: the topic's
-// max.message.bytes, and no more than any broker's message.max.bytes. Nothing assumes Kafka's 1 MiB default.
+// The largest record batch each topic accepts, read from the cluster once at start: the topic's own
+// max.message.bytes, or else the brokers' message.max.bytes. Nothing assumes Kafka's 1 MiB default.
 import kafkajs, { type Admin } from 'kafkajs';
 import { ErrorCode, FlowwatchError } from './errors.ts';
 import { kafkaRetriable } from './kafka-retriable.ts';
 import type { Logger } from './logger.ts';
 import { retrying } from './wait-until.ts';
 
+/** describeConfigs' source of a value set on the topic itself (Kafka's DescribeConfigsResponse). */
+const TOPIC_CONFIG = 1;
+
+/** A topic's largest record batch, and the setting that sets it (named when it is too small). */
+export interface RecordBatchLimit {
+  readonly bytes: number;
+  readonly setting: string;
+}
+
 /** How long a command's set-up waits for brokers that fail the read (a broker just died), and how often it tries. */
 const READ_PATIENCE_MS = 60_000;
 const READ_RETRY_MS = 1000;
 
 /**
- * Per topic, the bytes a record batch may have. A topic's value is its own setting or the default
- * of the broker that answered; a cluster whose brokers differ in message.max.bytes could hold the
- * topic's partitions on one with less, so the smallest of all is kept (brokers that are away now
- * are left out: they are asked for their limit only to lower it).
+ * Per topic, the bytes a record batch may have. A topic's own max.message.bytes is what its brokers
+ * enforce, above or below their message.max.bytes. Without one, the topic takes its broker's
+ * message.max.bytes, as the broker that answered reports it; brokers that differ in it could hold
+ * the topic's partitions on one with less, so then the smallest of all is kept (brokers that are
+ * away now are left out: they are asked for their limit only to lower it).
  */
-export async function readRecordBatchLimits(admin: Admin, topics: readonly string[]): Promise<Map<string, number>> {
+export async function readRecordBatchLimits(
+  admin: Admin,
+  topics: readonly string[],
+): Promise<Map<string, RecordBatchLimit>> {
   const described = await admin.describeConfigs({
     includeSynonyms: false,
     resources: topics.map((name) => ({
@@ -25,18 +38,24 @@ export async function readRecordBatchLimits(admin: Admin, topics: readonly strin
       configNames: ['max.message.bytes'],
     })),
   });
-  const brokerLimit = Math.min(...(await brokerLimits(admin)));
-  const limits = new Map<string, number>();
+  let brokerLimit: number | undefined;
+  const limits = new Map<string, RecordBatchLimit>();
   for (const topic of topics) {
     const resource = described.resources.find((r) => r.resourceName === topic);
-    const value = Number(resource?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
+    const entry = resource?.configEntries.find((e) => e.configName === 'max.message.bytes');
+    const value = Number(entry?.configValue);
     if (!Number.isSafeInteger(value) || value <= 0) {
       throw new FlowwatchError(
         ErrorCode.KAFKA_TOPIC_LAYOUT,
         `the brokers did not say how large a record batch topic ${topic} accepts (max.message.bytes)`,
       );
     }
-    limits.set(topic, Math.min(value, brokerLimit));
+    if (entry?.configSource === TOPIC_CONFIG) {
+      limits.set(topic, { bytes: value, setting: 'max.message.bytes' });
+    } else {
+      brokerLimit ??= Math.min(...(await brokerLimits(admin)));
+      limits.set(topic, { bytes: Math.min(value, brokerLimit), setting: 'message.max.bytes' });
+    }
   }
   return limits;
 }
@@ -68,7 +87,7 @@ export function readRecordBatchLimitsPatiently(
   admin: Admin,
   topics: readonly string[],
   log: Logger,
-): Promise<Map<string, number>> {
+): Promise<Map<string, RecordBatchLimit>> {
   return retrying(() => readRecordBatchLimits(admin, topics), {
     timeoutMs: READ_PATIENCE_MS,
     intervalMs: READ_RETRY_MS,

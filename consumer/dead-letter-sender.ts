@@ -10,7 +10,7 @@ import {
   type Logger,
   sendInRecordBatches,
 } from '../common/index.ts';
-import { type DeadLetterBounds, deadLetterBounds, RejectionLog, rejectedMessage } from '../flow/index.ts';
+import { type DeadLetterBounds, RejectionLog, rejectedMessage } from '../flow/index.ts';
 import type { UndecodableMessage } from './batch-tally.ts';
 
 export class DeadLetterSender {
@@ -19,7 +19,7 @@ export class DeadLetterSender {
   private readonly rejections: RejectionLog;
   /** The largest record batch the dead-letter topic accepts, and what a dead letter keeps to fit in one. */
   private recordBatchBytes = 0;
-  private bounds: DeadLetterBounds = deadLetterBounds(0);
+  private bounds: DeadLetterBounds = { valueBytes: 0, copiedHeaderBytes: 0 };
 
   constructor(kafka: Kafka, topic: string, log: Logger) {
     this.topic = topic;
@@ -27,10 +27,13 @@ export class DeadLetterSender {
     this.producer = kafka.producer({ ...IDEMPOTENT_PRODUCER, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
-  /** `recordBatchBytes`: the largest record batch the dead-letter topic accepts (record-batch-limit.ts). */
-  connect(recordBatchBytes: number): Promise<void> {
+  /**
+   * `recordBatchBytes`: the largest record batch the dead-letter topic accepts (record-batch-limit.ts);
+   * `bounds`: what a dead letter keeps to fit in one (deadLetterBounds).
+   */
+  connect(recordBatchBytes: number, bounds: DeadLetterBounds): Promise<void> {
     this.recordBatchBytes = recordBatchBytes;
-    this.bounds = deadLetterBounds(recordBatchBytes);
+    this.bounds = bounds;
     return this.producer.connect();
   }
 

@@ -2,7 +2,14 @@
 // hands each partition batch to the applier; its lifecycle (start, stop, failure) is written here once.
 // Redis, not Kafka, holds the truth of how far the state has got; Kafka's group offsets mirror it.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { deadLetterTopic, isFlowwatchError, type Logger, readRecordBatchLimitsPatiently } from '../common/index.ts';
+import {
+  deadLetterTopic,
+  isFlowwatchError,
+  type Logger,
+  type RecordBatchLimit,
+  readRecordBatchLimitsPatiently,
+} from '../common/index.ts';
+import { deadLetterBounds, refuseTopicsTooSmall } from '../flow/index.ts';
 import { otherGroup, type PartitionId, type StateClient, StateReader, StateWriter } from '../state/index.ts';
 import { BatchApplier } from './batch-applier.ts';
 import { type ConsumerInstrumentation, consumerInstrumentation } from './consumer-events.ts';
@@ -129,7 +136,10 @@ export class GroupMember {
     this.flowPartitions = metadata.topics[0]?.partitions.length ?? 0;
     const dlq = deadLetterTopic(this.options.topic);
     const limits = await readRecordBatchLimitsPatiently(this.admin, [dlq], this.log);
-    await this.deadLetters.connect(limits.get(dlq) as number);
+    const limit = limits.get(dlq) as RecordBatchLimit;
+    // Refused before joining: a dead-letter topic too small for a dead letter of this topic.
+    refuseTopicsTooSmall({ deadLetters: { topic: dlq, limit }, source: this.options.topic, sourceId: '' });
+    await this.deadLetters.connect(limit.bytes, deadLetterBounds(limit.bytes, this.options.topic, ''));
     await this.consumer.connect();
     this.running = true;
     const { GROUP_JOIN, CRASH } = this.consumer.events;

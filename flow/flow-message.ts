@@ -1,5 +1,6 @@
 // The topic's message schema, written in one place: how a flow and a dead letter become Kafka messages.
 import type { IHeaders, Message } from 'kafkajs';
+import { headerBytes } from '../common/record-batch-size.ts';
 import { Field } from './flow.ts';
 import { type LineResult, parseFlowLine } from './flow-line.ts';
 
@@ -43,19 +44,11 @@ export interface DeadLetterBounds {
   readonly copiedHeaderBytes: number;
 }
 
-/**
- * The bounds for a dead-letter topic that accepts record batches of `recordBatchBytes`: the values
- * above, or less on a topic with a smaller limit, so that a dead letter always fits in a record batch
- * (a quarter of it for the value, a sixteenth for copied headers, the rest for flowwatch's headers).
- */
-export function deadLetterBounds(recordBatchBytes: number): DeadLetterBounds {
-  return {
-    valueBytes: Math.min(DEAD_LETTER_VALUE_BYTES, Math.floor(recordBatchBytes / 4)),
-    copiedHeaderBytes: Math.min(DEAD_LETTER_COPIED_HEADER_BYTES, Math.floor(recordBatchBytes / 16)),
-  };
-}
-
-const DEFAULT_BOUNDS = deadLetterBounds(Number.POSITIVE_INFINITY);
+/** The bounds on a topic with room for them all (message-fit.ts lowers them for a smaller one). */
+const DEFAULT_BOUNDS: DeadLetterBounds = {
+  valueBytes: DEAD_LETTER_VALUE_BYTES,
+  copiedHeaderBytes: DEAD_LETTER_COPIED_HEADER_BYTES,
+};
 
 /** The value kept, and the full-length header when it was cut. */
 function keptValue(value: Buffer, fullLength: number, bounds: DeadLetterBounds): { value: Buffer; cut?: string } {
@@ -130,18 +123,6 @@ export function rejectedMessage(
   if (cut !== undefined) headers[Header.fullLength] = cut;
   if (!copied && original.headers !== undefined) headers[Header.droppedHeaders] = String(headerCount(original.headers));
   return { key: `${at.topic}/${at.partition}`, value, headers };
-}
-
-/** Bytes of a message's headers: keys and values (the size that matters against a record batch). */
-function headerBytes(headers: IHeaders): number {
-  let bytes = 0;
-  for (const key in headers) {
-    const value = headers[key];
-    for (const one of Array.isArray(value) ? value : [value]) {
-      bytes += Buffer.byteLength(key) + (typeof one === 'string' ? Buffer.byteLength(one) : (one?.length ?? 0));
-    }
-  }
-  return bytes;
 }
 
 function headerCount(headers: IHeaders): number {

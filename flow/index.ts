@@ -7,7 +7,6 @@ export {
   DEAD_LETTER_COPIED_HEADER_BYTES,
   DEAD_LETTER_VALUE_BYTES,
   type DeadLetterBounds,
-  deadLetterBounds,
   flowMessage,
   Header,
   headerText,
@@ -17,5 +16,6 @@ export {
   rejectedMessage,
 } from './flow-message.ts';
 export { FlowScanner, type FlowVisitor, type ScanCounts } from './flow-scanner.ts';
+export { deadLetterBounds, largestFlowBytes, refuseTopicsTooSmall } from './message-fit.ts';
 export { RejectionLog } from './rejection-log.ts';
 export { invalidReason } from './validity.ts';

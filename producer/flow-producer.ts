@@ -103,7 +103,7 @@ export class FlowProducer {
     const sourceIdHeader = Buffer.from(options.sourceId);
     const flows = new PartitionBatches(options.topic, options.partitions.flows, options.resume?.flows);
     const deadLetters = new PartitionBatches(dlq, options.partitions.deadLetters, options.resume?.deadLetters);
-    const kept = { bounds: deadLetterBounds(options.recordBatchBytes.deadLetters) };
+    const kept = { bounds: deadLetterBounds(options.recordBatchBytes.deadLetters, options.source, options.sourceId) };
     let batchLastLine = 0;
     const linger = new BatchLinger(options.lingerMs ?? DEFAULT_LINGER_MS);
     let inFlight: Promise<void> | undefined;

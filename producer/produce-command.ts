@@ -16,6 +16,7 @@ import {
   MetricsServer,
   type MetricsServerOptions,
   onStopSignals,
+  type RecordBatchLimit,
   readRecordBatchLimitsPatiently,
   STDIN_FINGERPRINT,
   type StopSignal,
@@ -24,7 +25,7 @@ import {
   type TopicPartitions,
   unlessStopped,
 } from '../common/index.ts';
-import { type FlowInput, openFlowInput } from '../flow/index.ts';
+import { type FlowInput, openFlowInput, refuseTopicsTooSmall } from '../flow/index.ts';
 import { FlowProducer, STOP_DELIVERY_MS } from './flow-producer.ts';
 import type { Pace } from './pacer.ts';
 import { ProduceProgress } from './produce-progress.ts';
@@ -96,15 +97,20 @@ async function produceUntilStopped(
         );
         const dlq = deadLetterTopic(config.topic);
         const limits = await readRecordBatchLimitsPatiently(admin, [config.topic, dlq], log);
-        const recordBatchBytes = { flows: limits.get(config.topic) as number, deadLetters: limits.get(dlq) as number };
-        return { partitions, recordBatchBytes };
+        return {
+          partitions,
+          limits: {
+            flows: limits.get(config.topic) as RecordBatchLimit,
+            deadLetters: limits.get(dlq) as RecordBatchLimit,
+          },
+        };
       } finally {
         await admin.disconnect();
       }
     })(),
   );
   const partitions: TopicPartitions = setup.partitions;
-  const { recordBatchBytes } = setup;
+  const recordBatchBytes = { flows: setup.limits.flows.bytes, deadLetters: setup.limits.deadLetters.bytes };
   const kafka = createKafka(config, log, 'flowwatch-producer');
   const checkStarted = performance.now();
   const fingerprint = await beforePublishing(input.fingerprint());
@@ -114,6 +120,13 @@ async function produceUntilStopped(
   const point = resumePoint(tails, fingerprint, newStream);
   if (point.kind === 'changed') throw sourceChanged(config.topic, source, point, fingerprint);
   const sourceId = formatSourceId({ fingerprint, stream: point.stream });
+  // Still before anything is sent: a topic too small for this source's largest message is refused now.
+  refuseTopicsTooSmall({
+    flows: { topic: config.topic, limit: setup.limits.flows },
+    deadLetters: { topic: deadLetterTopic(config.topic), limit: setup.limits.deadLetters },
+    source,
+    sourceId,
+  });
   const producer = new FlowProducer(kafka, log.child({ component: 'producer' }));
   const events = config.eventsFile === undefined ? undefined : streamEvents(config.eventsFile, [producer.events]);
   if (point.resumed) {

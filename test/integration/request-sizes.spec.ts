@@ -14,16 +14,18 @@ import {
   deadLetterTopic,
   ensureTopics,
   loadConfig,
+  readRecordBatchLimits,
 } from '../../common/index.ts';
 import { Header, headerText } from '../../flow/index.ts';
 import { StateReader } from '../../state/index.ts';
-import { ROOT } from '../support/cli.ts';
+import { ROOT, runCli } from '../support/cli.ts';
 import { groundTruth } from '../support/ground-truth.ts';
 import {
   consumeToEnd,
   expectStateEqualsFile,
   generatedFile,
   namedRuns,
+  pipelineEnv,
   produce,
   startConsumer,
 } from '../support/pipeline.ts';
@@ -172,6 +174,42 @@ describe('requests sized to what the broker accepts', () => {
     expect(await messagesIn(deadLetterTopic(names.topic))).toBe(2000);
     await consumeToEnd(names);
     await expectStateEqualsFile(redis, names.prefix, file);
+  });
+
+  it("reads a topic's own max.message.bytes even above the brokers' message.max.bytes, and the brokers' where it has none", async () => {
+    const names = named('own-limit');
+    await ensureTopics(admin, names.topic, { partitions: 1 });
+    await limitRecordBatches(names.topic, 3 * 1024 * 1024);
+    const limits = await readRecordBatchLimits(admin, [names.topic, deadLetterTopic(names.topic)]);
+    expect(limits.get(names.topic)).toEqual({ bytes: 3 * 1024 * 1024, setting: 'max.message.bytes' });
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: deadLetterTopic(names.topic) }],
+    });
+    const inherited = described.resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes');
+    expect(limits.get(deadLetterTopic(names.topic))).toEqual({
+      bytes: Number(inherited?.configValue),
+      setting: 'message.max.bytes',
+    });
+  });
+
+  it('refuses a topic too small for the largest flow before anything is sent', async () => {
+    const names = named('too-small');
+    await ensureTopics(admin, names.topic, { partitions: 2 });
+    await limitRecordBatches(names.topic, 4600);
+    const file = writeFile('too-small.csv', [
+      ...Array.from({ length: 2000 }, (_, i) => `118900,${i},Comp1,Comp2,6,Port1,80,1,1,1,1`),
+      `118900,1,${'C'.repeat(4000)},Comp2,6,Port1,80,1,1,1,1`,
+    ]);
+    const result = await runCli(['produce', file, '--json', '--no-progress'], pipelineEnv(names));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `topic ${names.topic} accepts record batches of at most 4600 bytes \\(max\\.message\\.bytes\\).*\\(FW_KAFKA_TOPIC_LAYOUT\\)`,
+      ),
+    );
+    expect(await messagesIn(names.topic)).toBe(0);
+    expect(await messagesIn(deadLetterTopic(names.topic))).toBe(0);
   });
 
   it('dead-letters 20,000 invalid lines in a row, each once', async () => {

@@ -12,7 +12,14 @@ import {
   recordBytes,
   splitRecordBatches,
 } from '../../../common/index.ts';
-import { deadLetterBounds, Header, headerText, rejectedLineMessage, rejectedMessage } from '../../../flow/index.ts';
+import {
+  deadLetterBounds,
+  flowMessage,
+  Header,
+  headerText,
+  rejectedLineMessage,
+  rejectedMessage,
+} from '../../../flow/index.ts';
 
 const require = createRequire(import.meta.url);
 const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (record: {
@@ -70,6 +77,21 @@ describe('splitRecordBatches', () => {
     }
   });
 
+  it('sizes flow messages as the producer builds them, and headers with several or no values, within a few bytes', async () => {
+    const fields = '118781,49,Comp300446,Comp9,6,Port48559,80,10,35,13910,28490'.split(',');
+    const messages: Message[] = [
+      flowMessage(fields, Buffer.from(fields.join(',')), Buffer.from('sample.csv'), 123_456, Buffer.from('f/1')),
+      flowMessage(fields, Buffer.from(`${fields.join(',')}\r`), 'é.csv', 1, '0123456789abcdef/12'),
+      { key: 'k', value: 'v', headers: { three: ['a', Buffer.from('bb'), 'ccc'], none: [], one: 'x' } },
+    ];
+    for (const message of messages) {
+      const encoded = (await encodedBatchBytes([message])) - RECORD_BATCH_HEADER_BYTES;
+      expect(encoded).toBeLessThanOrEqual(recordBytes(message));
+      // Only the timestamp and offset deltas are estimated from above.
+      expect(recordBytes(message) - encoded).toBeLessThanOrEqual(16);
+    }
+  });
+
   it('sends no record batch above 1 MiB, even where the topic accepts more', () => {
     const messages = Array.from({ length: 20_000 }, (_, i) => flow(i + 1));
     const batches = splitRecordBatches(messages, 64 * 1024 * 1024, 'flows');
@@ -105,7 +127,7 @@ describe('dead letters always fit in a record batch of their topic', () => {
       { value: huge, headers: bigHeaders },
       { topic: 'flows', partition: 3, offset: '17' },
       'expected 11 fields',
-      deadLetterBounds(1_048_588),
+      deadLetterBounds(1_048_588, 'flows', ''),
     );
     expect(letter.value).toHaveLength(64 * 1024);
     expect(headerText(letter.headers, Header.fullLength)).toBe(String(huge.length));
@@ -135,7 +157,7 @@ describe('dead letters always fit in a record batch of their topic', () => {
 
   it('fits whatever the limit, from 4 KiB up', () => {
     for (const limit of [4096, 10_000, 65_536, 300_000, 1_048_588, 10 * 1024 * 1024]) {
-      const bounds = deadLetterBounds(limit);
+      const bounds = deadLetterBounds(limit, 't'.repeat(249), 'f/1');
       const letters = [
         rejectedMessage(
           { value: huge, headers: bigHeaders },
