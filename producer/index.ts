@@ -2,5 +2,5 @@
 export { DEFAULT_LINGER_MS, FlowProducer, type ProduceOptions } from './flow-producer.ts';
 export { type Pace, Pacer } from './pacer.ts';
 export { DEFAULT_BATCH_SIZE, type ProduceCommandOptions, runProduce } from './produce-command.ts';
-export { formatSummary, type ProduceSummary } from './produce-summary.ts';
+export { formatSummary, type ProduceSummary, startingSummary } from './produce-summary.ts';
 export { type ProducerEventMap, ProducerEvents, type ProducerResumed } from './producer-events.ts';

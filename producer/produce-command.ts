@@ -29,7 +29,7 @@ import { type FlowInput, openFlowInput, refuseTopicsTooSmall } from '../flow/ind
 import { FlowProducer, STOP_DELIVERY_MS } from './flow-producer.ts';
 import type { Pace } from './pacer.ts';
 import { ProduceProgress } from './produce-progress.ts';
-import { formatSummary, type ProduceSummary } from './produce-summary.ts';
+import { formatSummary, type ProduceSummary, startingSummary } from './produce-summary.ts';
 import { ProducerEvents, type ProducerResumed } from './producer-events.ts';
 import { createProducerMetrics } from './producer-metrics.ts';
 import { type ResumePoint, resumePoint } from './resume-point.ts';
@@ -141,25 +141,10 @@ async function produceUntilStopped(
     log.info(resumed, 'resuming: the topic holds this stream up to these lines, per partition; publishing the rest');
     producer.events.emit(ProducerEvents.RESUMED, resumed);
   }
-  const summary: ProduceSummary = {
-    source,
-    sourceId,
-    stream: point.stream,
-    resumed: point.resumed,
-    topic: config.topic,
-    linesRead: 0,
-    flowsPublished: 0,
-    invalidLines: 0,
-    skippedLines: 0,
-    flowsAlreadyInTopic: 0,
-    invalidLinesAlreadyInTopic: 0,
-    lastLineDelivered: 0,
-    flowsUnconfirmed: 0,
-    resumeCheckSeconds: (performance.now() - checkStarted) / 1000,
-    elapsedSeconds: 0,
-    flowsPerSecond: 0,
-    complete: false,
-  };
+  const summary = startingSummary(
+    { source, sourceId, stream: point.stream, resumed: point.resumed, topic: config.topic },
+    (performance.now() - checkStarted) / 1000,
+  );
   const progress = new ProduceProgress(input, summary, log, options.progress ?? process.stderr.isTTY === true);
   let metrics: MetricsServer | undefined;
   try {

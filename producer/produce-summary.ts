@@ -34,6 +34,28 @@ export interface ProduceSummary {
   complete: boolean;
 }
 
+/** What a run is, before it has done anything: the fields that name it, every count at zero. */
+export type SummaryIdentity = Pick<ProduceSummary, 'source' | 'sourceId' | 'stream' | 'resumed' | 'topic'>;
+
+/** The summary of a run that has not published yet; `resumeCheckSeconds` as measured before it. */
+export function startingSummary(identity: SummaryIdentity, resumeCheckSeconds = 0): ProduceSummary {
+  return {
+    ...identity,
+    linesRead: 0,
+    flowsPublished: 0,
+    invalidLines: 0,
+    skippedLines: 0,
+    flowsAlreadyInTopic: 0,
+    invalidLinesAlreadyInTopic: 0,
+    lastLineDelivered: 0,
+    flowsUnconfirmed: 0,
+    resumeCheckSeconds,
+    elapsedSeconds: 0,
+    flowsPerSecond: 0,
+    complete: false,
+  };
+}
+
 export function formatSummary(summary: ProduceSummary): string {
   const newDeadLetters = summary.invalidLines - summary.invalidLinesAlreadyInTopic;
   const invalidHeld =

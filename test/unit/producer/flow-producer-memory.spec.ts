@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../common/index.ts';
 import { generateFlowText } from '../../../data/flow-generator.ts';
 import type { FlowInput } from '../../../flow/index.ts';
-import { FlowProducer, type ProduceSummary } from '../../../producer/index.ts';
+import { FlowProducer, type ProduceSummary, startingSummary } from '../../../producer/index.ts';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -28,25 +28,8 @@ const instantKafka = {
   }),
 } as unknown as Kafka;
 
-const emptySummary = (): ProduceSummary => ({
-  source: 'memory.csv',
-  sourceId: '0123456789abcdef/1',
-  stream: 1,
-  resumed: false,
-  topic: 'flows',
-  linesRead: 0,
-  flowsPublished: 0,
-  invalidLines: 0,
-  skippedLines: 0,
-  flowsAlreadyInTopic: 0,
-  invalidLinesAlreadyInTopic: 0,
-  lastLineDelivered: 0,
-  flowsUnconfirmed: 0,
-  resumeCheckSeconds: 0,
-  elapsedSeconds: 0,
-  flowsPerSecond: 0,
-  complete: false,
-});
+const emptySummary = (): ProduceSummary =>
+  startingSummary({ source: 'memory.csv', sourceId: '0123456789abcdef/1', stream: 1, resumed: false, topic: 'flows' });
 
 describe('a long run of small flushes', () => {
   it('keeps the heap flat: nothing is left behind per flush', { timeout: 120_000 }, async () => {

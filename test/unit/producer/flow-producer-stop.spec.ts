@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../common/index.ts';
 import { generateFlowText } from '../../../data/flow-generator.ts';
 import type { FlowInput } from '../../../flow/index.ts';
-import { FlowProducer, type ProduceOptions, type ProduceSummary } from '../../../producer/index.ts';
+import { FlowProducer, type ProduceOptions, type ProduceSummary, startingSummary } from '../../../producer/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 interface Request {
@@ -44,25 +44,8 @@ function silentAfter(text: string): FlowInput {
 
 const flowLines = (count: number) => [...generateFlowText({ lines: count, seed: 3 })].join('');
 
-const emptySummary = (): ProduceSummary => ({
-  source: 'held.csv',
-  sourceId: '0123456789abcdef/1',
-  stream: 1,
-  resumed: false,
-  topic: 'flows',
-  linesRead: 0,
-  flowsPublished: 0,
-  invalidLines: 0,
-  skippedLines: 0,
-  flowsAlreadyInTopic: 0,
-  invalidLinesAlreadyInTopic: 0,
-  lastLineDelivered: 0,
-  flowsUnconfirmed: 0,
-  resumeCheckSeconds: 0,
-  elapsedSeconds: 0,
-  flowsPerSecond: 0,
-  complete: false,
-});
+const emptySummary = (): ProduceSummary =>
+  startingSummary({ source: 'held.csv', sourceId: '0123456789abcdef/1', stream: 1, resumed: false, topic: 'flows' });
 
 const options = (signal: AbortSignal | undefined, recordBatchBytes: number): ProduceOptions => ({
   topic: 'flows',
