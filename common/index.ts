@@ -28,19 +28,9 @@ export {
 } from './metrics-server.ts';
 export { formatCount, perSecond } from './number-format.ts';
 export { printable } from './printable-text.ts';
-export {
-  type RecordBatchLimit,
-  readRecordBatchLimits,
-  readRecordBatchLimitsPatiently,
-} from './record-batch-limit.ts';
+export { type RecordBatchLimit, readRecordBatchLimitsPatiently } from './record-batch-limit.ts';
 export { sendInRecordBatches } from './record-batch-send.ts';
-export {
-  MAX_RECORD_BATCH_BYTES,
-  RECORD_BATCH_HEADER_BYTES,
-  recordBatchBudget,
-  recordBytes,
-  splitRecordBatches,
-} from './record-batch-size.ts';
+export { recordBatchBudget, recordBytes } from './record-batch-size.ts';
 export { redactUrl } from './redacted-url.ts';
 export { connectRedis, createRedis, describeRedis, type RedisClient, redisFailure } from './redis-client.ts';
 export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';

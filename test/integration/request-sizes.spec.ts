@@ -14,8 +14,8 @@ import {
   deadLetterTopic,
   ensureTopics,
   loadConfig,
-  readRecordBatchLimits,
 } from '../../common/index.ts';
+import { readRecordBatchLimits } from '../../common/record-batch-limit.ts';
 import { Header, headerText } from '../../flow/index.ts';
 import { StateReader } from '../../state/index.ts';
 import { ROOT, runCli } from '../support/cli.ts';

@@ -3,15 +3,14 @@
 import { createRequire } from 'node:module';
 import type { IHeaders, Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { ErrorCode, isFlowwatchError } from '../../../common/index.ts';
 import {
-  ErrorCode,
-  isFlowwatchError,
   MAX_RECORD_BATCH_BYTES,
   RECORD_BATCH_HEADER_BYTES,
   recordBatchBudget,
   recordBytes,
   splitRecordBatches,
-} from '../../../common/index.ts';
+} from '../../../common/record-batch-size.ts';
 import {
   deadLetterBounds,
   flowMessage,
