@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import { perSecond } from '../common/index.ts';
+import { perSecond } from '../display/index.ts';
 import { FlowScanner, openFlowInput } from '../flow/index.ts';
 import { OwnRedis } from '../test/support/redis-server.ts';
 

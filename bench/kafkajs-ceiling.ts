@@ -5,7 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { NODE_MEMORY_FLAGS, perSecond } from '../common/index.ts';
+import { perSecond } from '../display/index.ts';
+import { NODE_MEMORY_FLAGS } from '../runtime/index.ts';
 import { probe } from './process-probe.ts';
 
 /** A topic that never holds `records` messages must not keep the benchmark waiting for ever. */

@@ -1,9 +1,10 @@
 // flowwatch's own stages, each run as real processes on a fresh topic, group and key prefix, timed
 // by the processes' instrumentation events (never by their log text).
 import { randomUUID } from 'node:crypto';
-import { type InstrumentationEvent, perSecond, spawnFlowwatch, waitUntil } from '../common/index.ts';
 import { type ConsumerEventMap, ConsumerEvents } from '../consumer/index.ts';
+import { perSecond } from '../display/index.ts';
 import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
+import { type InstrumentationEvent, spawnFlowwatch, waitUntil } from '../runtime/index.ts';
 import type { StateReader } from '../state/index.ts';
 import { type Probe, probeChild } from './process-probe.ts';
 

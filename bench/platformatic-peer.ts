@@ -9,8 +9,9 @@ import {
   Producer,
   stringSerializer,
 } from '@platformatic/kafka';
-import { formatSourceId, NODE_MEMORY_FLAGS, perSecond } from '../common/index.ts';
-import { FlowScanner, flowMessage, openFlowInput } from '../flow/index.ts';
+import { perSecond } from '../display/index.ts';
+import { FlowScanner, flowMessage, formatSourceId, openFlowInput } from '../flow/index.ts';
+import { NODE_MEMORY_FLAGS } from '../runtime/index.ts';
 import { probe } from './process-probe.ts';
 
 /** Messages per send, as `flowwatch produce` sends by default. */

@@ -12,16 +12,11 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { Redis } from 'ioredis';
-import {
-  connectAdmin,
-  createKafka,
-  createLogger,
-  deadLetterTopic,
-  formatCount,
-  loadConfig,
-  waitUntil,
-} from '../common/index.ts';
+import { deadLetterTopic, loadConfig } from '../config/index.ts';
 import { generateFlowText } from '../data/flow-generator.ts';
+import { formatCount } from '../display/index.ts';
+import { connectAdmin, createKafka } from '../kafka/index.ts';
+import { createLogger, waitUntil } from '../runtime/index.ts';
 import { consumeStage, freshRun, produceStage } from './pipeline-stages.ts';
 
 const program = new Command('bench:wait')

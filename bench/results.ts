@@ -1,5 +1,5 @@
 // The benchmark's figures, and the table they are reported in (ours next to the references).
-import { formatCount } from '../common/index.ts';
+import { formatCount } from '../display/index.ts';
 
 export interface SizeResults {
   readonly lines: number;

@@ -7,22 +7,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import {
-  brokerDefaultReplication,
-  connectAdmin,
-  connectRedis,
-  createKafka,
-  createLogger,
-  createRedis,
-  deadLetterTopic,
-  ensureTopics,
-  formatCount,
-  loadConfig,
-  perSecond,
-} from '../common/index.ts';
+import { deadLetterTopic, loadConfig } from '../config/index.ts';
 import { generateFlowText } from '../data/flow-generator.ts';
-import { ensureInfra } from '../infra/infra-guard.ts';
-import { resetState, StateReader } from '../state/index.ts';
+import { formatCount, perSecond } from '../display/index.ts';
+import { brokerDefaultReplication, connectAdmin, createKafka, ensureTopics } from '../kafka/index.ts';
+import { createLogger } from '../runtime/index.ts';
+import { ensureInfra } from '../runtime/infra-guard.ts';
+import { connectRedis, createRedis, resetState, StateReader } from '../state/index.ts';
 import { csvParseRate, redisIncrRate, scannerRate } from './ceilings.ts';
 import { consumerPerformance, producerPerformance } from './kafka-tools.ts';
 import { kafkajsLoopRate } from './kafkajs-ceiling.ts';

@@ -1,16 +1,16 @@
 // The `flowwatch` command line: wires the commands (one file each) and turns every error into one
-// plain sentence and the exit code its code has (common/errors.ts), here and nowhere else.
+// plain sentence and the exit code its code has (runtime/errors.ts), here and nowhere else.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { exitCodeOf, FlowwatchError } from '../common/index.ts';
-import { addConsumeCommand } from './consume-command.ts';
-import { addDashboardCommand } from './dashboard-command.ts';
+import { exitCodeOf, FlowwatchError } from '../runtime/index.ts';
+import { addConsumeCommand } from './consume-cli.ts';
+import { addDashboardCommand } from './dashboard-cli.ts';
 import { requestedLogLevel, withGlobalOptions } from './options.ts';
-import { addProduceCommand } from './produce-command.ts';
-import { addTopCommand } from './top-command.ts';
+import { addProduceCommand } from './produce-cli.ts';
+import { addTopCommand } from './top-cli.ts';
 import { isDoneEarly, throwUsageErrors } from './usage-errors.ts';
-import { addVerifyCommand } from './verify-command.ts';
-import { addWalkthroughCommand } from './walkthrough-command.ts';
+import { addVerifyCommand } from './verify-cli.ts';
+import { addWalkthroughCommand } from './walkthrough-cli.ts';
 
 export { SAMPLE_FILE } from './options.ts';
 

@@ -2,16 +2,10 @@
 // the pace and metrics options, and the bundled sample as the default file.
 import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
-import {
-  type Config,
-  type ConfigSource,
-  createLogger,
-  DEFAULT_METRICS_HOST,
-  type Logger,
-  loadConfig,
-  type MetricsServerOptions,
-} from '../common/index.ts';
+import { type Config, type ConfigSource, loadConfig } from '../config/index.ts';
+import { DEFAULT_METRICS_HOST, type MetricsServerOptions } from '../metrics/index.ts';
 import type { Pace } from '../producer/index.ts';
+import { createLogger, type Logger } from '../runtime/index.ts';
 import { decimal, nonEmpty, port } from './option-values.ts';
 
 export { decimal, integer, milliseconds, nonEmpty, port, type ValueDomain } from './option-values.ts';

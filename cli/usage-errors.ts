@@ -2,7 +2,7 @@
 // sentence with the FW_USAGE code and exit 2, instead of commander's own text and exit 1, which
 // `verify` and the walkthrough use for "stream and batch differ".
 import { type Command, CommanderError } from 'commander';
-import { ErrorCode, FlowwatchError } from '../common/index.ts';
+import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
 
 /** Commander's words, on one line: its "error: " dropped, a "(Did you mean ...?)" kept. */
 function sentenceOf(command: Command, error: CommanderError): string {

@@ -4,7 +4,7 @@
 // and follows Redis's answer.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, EachBatchPayload } from 'kafkajs';
-import { ErrorCode, isFlowwatchError, type Logger } from '../common/index.ts';
+import { ErrorCode, isFlowwatchError, type Logger } from '../runtime/index.ts';
 import { type PartitionId, partitionId, type StateWriter } from '../state/index.ts';
 import { type BatchTally, tallyDeadLetters, tallyFlows } from './batch-tally.ts';
 import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';

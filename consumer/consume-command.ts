@@ -1,22 +1,10 @@
 // `flowwatch consume`: runs one member of the group until stopped, or until caught up if asked.
 import type { Admin } from 'kafkajs';
-import {
-  type Config,
-  connectAdmin,
-  connectRedis,
-  createKafka,
-  createRedis,
-  deadLetterTopic,
-  ensureTopicsPatiently,
-  type Logger,
-  MetricsServer,
-  type MetricsServerOptions,
-  onStopSignals,
-  settlesWithin,
-  streamEvents,
-  waitUntil,
-} from '../common/index.ts';
-import { isCaughtUp, StateReader, stateProgress } from '../state/index.ts';
+import { type Config, deadLetterTopic } from '../config/index.ts';
+import { connectAdmin, createKafka, ensureTopicsPatiently } from '../kafka/index.ts';
+import { MetricsServer, type MetricsServerOptions } from '../metrics/index.ts';
+import { type Logger, onStopSignals, settlesWithin, streamEvents, waitUntil } from '../runtime/index.ts';
+import { connectRedis, createRedis, isCaughtUp, StateReader, stateProgress } from '../state/index.ts';
 import { ConsumerEvents } from './consumer-events.ts';
 import { createConsumerMetrics } from './consumer-metrics.ts';
 import { ConsumerStats } from './consumer-stats.ts';

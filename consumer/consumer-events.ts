@@ -1,5 +1,5 @@
 // The consumer's instrumentation events (kafkajs-style `consumer.events`), with their payloads.
-import { Instrumentation } from '../common/index.ts';
+import { Instrumentation } from '../runtime/index.ts';
 import type { PartitionId } from '../state/index.ts';
 import type { LatencyHistogram } from './latency-histogram.ts';
 

@@ -2,7 +2,8 @@
 // member's events (the same ones its stop summary shows): the hot path does no work for them. The
 // watermark is the state's, read from Redis at the scrape.
 import type { Registry } from 'prom-client';
-import { createMetricsRegistry, scrapedCounter, scrapedGauge, settlesWithin } from '../common/index.ts';
+import { createMetricsRegistry, scrapedCounter, scrapedGauge } from '../metrics/index.ts';
+import { settlesWithin } from '../runtime/index.ts';
 import { partitionOf } from '../state/index.ts';
 import type { RefusalReason } from './consumer-events.ts';
 import type { ConsumerStats } from './consumer-stats.ts';

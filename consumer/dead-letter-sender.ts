@@ -1,16 +1,9 @@
 // Sends the flow-topic messages a member cannot read to the dead-letter topic, raw, with where they
 // came from and why, before their batch is applied (so each is copied at least once).
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
-import {
-  ErrorCode,
-  FlowwatchError,
-  IDEMPOTENT_PRODUCER,
-  isFlowwatchError,
-  kafkaRetriable,
-  type Logger,
-  sendInRecordBatches,
-} from '../common/index.ts';
 import { type DeadLetterBounds, RejectionLog, rejectedMessage } from '../flow/index.ts';
+import { IDEMPOTENT_PRODUCER, kafkaRetriable, sendInRecordBatches } from '../kafka/index.ts';
+import { ErrorCode, FlowwatchError, isFlowwatchError, type Logger } from '../runtime/index.ts';
 import type { UndecodableMessage } from './batch-tally.ts';
 
 export class DeadLetterSender {

@@ -2,14 +2,10 @@
 // hands each partition batch to the applier; its lifecycle (start, stop, failure) is written here once.
 // Redis, not Kafka, holds the truth of how far the state has got; Kafka's group offsets mirror it.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import {
-  deadLetterTopic,
-  isFlowwatchError,
-  type Logger,
-  type RecordBatchLimit,
-  readRecordBatchLimitsPatiently,
-} from '../common/index.ts';
+import { deadLetterTopic } from '../config/index.ts';
 import { deadLetterBounds, refuseTopicsTooSmall } from '../flow/index.ts';
+import { type RecordBatchLimit, readRecordBatchLimitsPatiently } from '../kafka/index.ts';
+import { isFlowwatchError, type Logger } from '../runtime/index.ts';
 import { otherGroup, type PartitionId, type StateClient, StateReader, StateWriter } from '../state/index.ts';
 import { BatchApplier } from './batch-applier.ts';
 import { type ConsumerInstrumentation, consumerInstrumentation } from './consumer-events.ts';

@@ -1,7 +1,7 @@
 // Fencing: on every group join the member takes a new epoch from Redis and claims the partitions it
 // was given, so a member that lost them (a zombie that stalled past its session) can no longer write.
 // A claim the state refuses for good (another group counts into it) ends the member.
-import type { Logger } from '../common/index.ts';
+import type { Logger } from '../runtime/index.ts';
 import { type PartitionId, partitionId, type StateWriter } from '../state/index.ts';
 import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
 import { ABANDONED, type RetryControl, retryRedis } from './redis-retry.ts';

@@ -4,7 +4,7 @@
 // On every group join the member also checks each partition it got, so a lost state is noticed at
 // once, not at the next message (which a quiet topic may never bring).
 import type { Admin } from 'kafkajs';
-import { ErrorCode, FlowwatchError, type Logger } from '../common/index.ts';
+import { ErrorCode, FlowwatchError, type Logger } from '../runtime/index.ts';
 import { type PartitionId, partitionId, type StateWriter } from '../state/index.ts';
 import { decideStart } from './offset-decision.ts';
 import { ABANDONED, type RetryControl, retryRedis } from './redis-retry.ts';

@@ -2,7 +2,7 @@
 // (Redis away, restarting or failing over; a refusal whose cause someone must remove) is retried with
 // backoff; any other is thrown. Decided by the error's code alone.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode, isFlowwatchError, isRetriable, type Logger } from '../common/index.ts';
+import { ErrorCode, isFlowwatchError, isRetriable, type Logger } from '../runtime/index.ts';
 
 const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 3000;

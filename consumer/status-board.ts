@@ -3,7 +3,9 @@
 // The flows/s are this member's, counted from its batch events.
 import type { Admin } from 'kafkajs';
 import logUpdate from 'log-update';
-import { deadLetterTopic, FlowRate, type Logger, formatCount as n } from '../common/index.ts';
+import { deadLetterTopic } from '../config/index.ts';
+import { FlowRate, formatCount as n } from '../display/index.ts';
+import type { Logger } from '../runtime/index.ts';
 import { formatProgress, formatRanking, type StateReader, stateProgress } from '../state/index.ts';
 import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
 

@@ -1,5 +1,6 @@
 // `flowwatch dashboard`: serves the live page until SIGINT/SIGTERM, then stops gracefully.
-import { type Config, type Logger, onStopSignals } from '../common/index.ts';
+import type { Config } from '../config/index.ts';
+import { type Logger, onStopSignals } from '../runtime/index.ts';
 import { DashboardServer } from './dashboard-server.ts';
 
 export interface DashboardCommandOptions {

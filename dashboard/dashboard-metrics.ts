@@ -2,7 +2,7 @@
 // dashboard took for its pages (no extra reads of Redis or Kafka). Unknown is absent, never 0: before
 // the first snapshot, and while Redis (or, for the lag, Kafka) does not answer.
 import type { Registry } from 'prom-client';
-import { createMetricsRegistry, type MetricLabels, scrapedCounter, scrapedGauge } from '../common/index.ts';
+import { createMetricsRegistry, type MetricLabels, scrapedCounter, scrapedGauge } from '../metrics/index.ts';
 import type { Snapshot, SnapshotTotals } from './snapshot.ts';
 
 export function createDashboardMetrics(latest: () => Snapshot | undefined): Registry {

@@ -5,15 +5,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import {
-  type Config,
-  ErrorCode,
-  FlowwatchError,
-  HostAllowList,
-  type Logger,
-  METRICS_PATH,
-  serveMetrics,
-} from '../common/index.ts';
+import type { Config } from '../config/index.ts';
+import { HostAllowList, METRICS_PATH, serveMetrics } from '../metrics/index.ts';
+import { ErrorCode, FlowwatchError, type Logger } from '../runtime/index.ts';
 import { createDashboardMetrics } from './dashboard-metrics.ts';
 import { loadPageAssets, type PageAsset } from './page-assets.ts';
 import type { Snapshot } from './snapshot.ts';

@@ -3,18 +3,12 @@
 // snapshot then says so, and the next read tries again.
 
 import type { Admin } from 'kafkajs';
-import type { RedisClient } from '../common/index.ts';
-import {
-  type Config,
-  connectAdmin,
-  createKafka,
-  createRedis,
-  deadLetterTopic,
-  FlowRate,
-  type Logger,
-  within,
-} from '../common/index.ts';
-import { type PartitionProgress, StateReader, stateProgress } from '../state/index.ts';
+import { type Config, deadLetterTopic } from '../config/index.ts';
+import { FlowRate } from '../display/index.ts';
+import { connectAdmin, createKafka } from '../kafka/index.ts';
+import { type Logger, within } from '../runtime/index.ts';
+import type { RedisClient } from '../state/index.ts';
+import { createRedis, type PartitionProgress, StateReader, stateProgress } from '../state/index.ts';
 import { hourlySeries } from './hourly-series.ts';
 import type { Snapshot } from './snapshot.ts';
 

@@ -5,7 +5,8 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { ErrorCode, FlowwatchError, fingerprintOpenFile, STDIN_FINGERPRINT } from '../common/index.ts';
+import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
+import { fingerprintOpenFile, STDIN_FINGERPRINT } from './source-identity.ts';
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 const CHUNK_BYTES = 256 * 1024;

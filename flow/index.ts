@@ -18,4 +18,12 @@ export {
 export { FlowScanner, type FlowVisitor, type ScanCounts } from './flow-scanner.ts';
 export { deadLetterBounds, largestFlowBytes, refuseTopicsTooSmall } from './message-fit.ts';
 export { RejectionLog } from './rejection-log.ts';
+export {
+  fingerprintFile,
+  fingerprintOpenFile,
+  formatSourceId,
+  parseSourceId,
+  type SourceId,
+  STDIN_FINGERPRINT,
+} from './source-identity.ts';
 export { invalidReason } from './validity.ts';

@@ -1,6 +1,8 @@
 // The largest messages flowwatch writes, measured against a topic's limit once at start: what a dead
 // letter keeps so that it always fits, and a topic too small for them refused before anything is sent.
-import { ErrorCode, FlowwatchError, type RecordBatchLimit, recordBatchBudget, recordBytes } from '../common/index.ts';
+
+import { type RecordBatchLimit, recordBatchBudget, recordBytes } from '../kafka/index.ts';
+import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
 import { FIELD_COUNT } from './flow.ts';
 import { MAX_LINE_BYTES } from './flow-line.ts';
 import {

@@ -1,5 +1,5 @@
 // Logs rejected lines or messages without flooding: the first few one by one, then a count per interval.
-import type { Logger } from '../common/index.ts';
+import type { Logger } from '../runtime/index.ts';
 
 const LOGGED_ONE_BY_ONE = 20;
 const SUMMARY_INTERVAL_MS = 5000;

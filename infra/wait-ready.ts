@@ -1,15 +1,10 @@
 // Waits until every Kafka broker infra:up started is in the cluster and Redis answers PING, then says
 // where they are.
-import {
-  connectAdmin,
-  connectRedis,
-  createKafka,
-  createLogger,
-  createRedis,
-  loadConfig,
-  redactUrl,
-  retrying,
-} from '../common/index.ts';
+
+import { loadConfig, redactUrl } from '../config/index.ts';
+import { connectAdmin, createKafka } from '../kafka/index.ts';
+import { createLogger, retrying } from '../runtime/index.ts';
+import { connectRedis, createRedis } from '../state/index.ts';
 
 const TIMEOUT_MS = 90_000;
 // The addresses infra/kafka.sh gives its nodes: node n at KAFKA_PORT + 2(n - 1).

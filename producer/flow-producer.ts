@@ -2,7 +2,8 @@
 // sent in large batches with one batch in flight, so reading waits whenever Kafka is behind.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message, Producer } from 'kafkajs';
-import { deadLetterTopic, IDEMPOTENT_PRODUCER, type Logger, perSecond, sendInRecordBatches } from '../common/index.ts';
+import { deadLetterTopic } from '../config/index.ts';
+import { perSecond } from '../display/index.ts';
 import {
   deadLetterBounds,
   Field,
@@ -12,6 +13,8 @@ import {
   RejectionLog,
   rejectedLineMessage,
 } from '../flow/index.ts';
+import { IDEMPOTENT_PRODUCER, sendInRecordBatches } from '../kafka/index.ts';
+import type { Logger } from '../runtime/index.ts';
 import { BatchLinger } from './batch-linger.ts';
 import { waitForInput } from './input-wait.ts';
 import { keyPartitioner } from './key-partitioner.ts';

@@ -1,31 +1,30 @@
 // `flowwatch produce`: opens the input, makes sure the topics exist, finds what of this source the
 // topics hold already, streams the rest, prints the summary.
 import type { Kafka } from 'kafkajs';
+import { type Config, deadLetterTopic } from '../config/index.ts';
+import { type FlowInput, openFlowInput, refuseTopicsTooSmall } from '../flow/index.ts';
+import { formatSourceId, STDIN_FINGERPRINT } from '../flow/source-identity.ts';
 import {
-  type Config,
   connectAdmin,
   createKafka,
   DEFAULT_PARTITIONS,
-  deadLetterTopic,
-  ErrorCode,
   ensureTopicsPatiently,
-  FlowwatchError,
-  formatSourceId,
-  isFlowwatchError,
-  type Logger,
-  MetricsServer,
-  type MetricsServerOptions,
-  onStopSignals,
   type RecordBatchLimit,
   readRecordBatchLimitsPatiently,
-  STDIN_FINGERPRINT,
+  type TopicPartitions,
+} from '../kafka/index.ts';
+import { MetricsServer, type MetricsServerOptions } from '../metrics/index.ts';
+import {
+  ErrorCode,
+  FlowwatchError,
+  isFlowwatchError,
+  type Logger,
+  onStopSignals,
   type StopSignal,
   settlesWithin,
   streamEvents,
-  type TopicPartitions,
   unlessStopped,
-} from '../common/index.ts';
-import { type FlowInput, openFlowInput, refuseTopicsTooSmall } from '../flow/index.ts';
+} from '../runtime/index.ts';
 import { FlowProducer, STOP_DELIVERY_MS } from './flow-producer.ts';
 import type { Pace } from './pacer.ts';
 import { ProduceProgress } from './produce-progress.ts';

@@ -1,7 +1,8 @@
 // Shows a produce run as it goes: a live line on a terminal, a structured log line every few seconds otherwise.
 import cliProgress from 'cli-progress';
-import { type Logger, formatCount as n, perSecond } from '../common/index.ts';
+import { formatCount as n, perSecond } from '../display/index.ts';
 import type { FlowInput } from '../flow/index.ts';
+import type { Logger } from '../runtime/index.ts';
 import type { ProduceSummary } from './produce-summary.ts';
 
 const TERMINAL_REFRESH_MS = 250;

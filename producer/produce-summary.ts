@@ -1,9 +1,9 @@
 // What a produce run did, counted as it goes.
-import { formatCount as n } from '../common/index.ts';
+import { formatCount as n } from '../display/index.ts';
 export interface ProduceSummary {
   /** The name in every message's `source` header. */
   source: string;
-  /** The stream's `source-id` header: `<fingerprint>/<stream>` (see common/source-identity.ts). */
+  /** The stream's `source-id` header: `<fingerprint>/<stream>` (see source-identity.ts). */
   sourceId: string;
   /** 1 for the first publication of the name in the topic, one more for each `--again`. */
   stream: number;

@@ -1,5 +1,5 @@
 // The producer's instrumentation events (kafkajs-style), with their payloads.
-import { Instrumentation } from '../common/index.ts';
+import { Instrumentation } from '../runtime/index.ts';
 import type { ProduceSummary } from './produce-summary.ts';
 
 export const ProducerEvents = {

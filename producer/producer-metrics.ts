@@ -1,8 +1,8 @@
 // `flowwatch produce`'s progress for Prometheus, read when scraped from the live summary the producer
 // keeps up to date anyway (the same one its progress line and final summary show).
 import type { Registry } from 'prom-client';
-import { createMetricsRegistry, scrapedCounter, scrapedGauge } from '../common/index.ts';
 import type { FlowInput } from '../flow/index.ts';
+import { createMetricsRegistry, scrapedCounter, scrapedGauge } from '../metrics/index.ts';
 import type { ProduceSummary } from './produce-summary.ts';
 
 export function createProducerMetrics(summary: ProduceSummary, input: FlowInput): Registry {

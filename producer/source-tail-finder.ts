@@ -8,8 +8,9 @@
 // positioned with `seek`, and deleted afterwards. Its offsets are never committed.
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { kafkaRetriable, type Logger, retrying } from '../common/index.ts';
 import { Header, headerText, RejectedBy } from '../flow/index.ts';
+import { kafkaRetriable } from '../kafka/index.ts';
+import { type Logger, retrying } from '../runtime/index.ts';
 import { lineOfHeader, type SourceTail } from './resume-point.ts';
 
 const FIRST_WINDOW = 4096;

@@ -3,6 +3,7 @@
 // folder names a key: others (a redis-cli hint, tests) take the names from `stateKeys`.
 export { CHECK_DIFFERENCES_KEPT, type CheckRecord, parseCheck, writeCheck } from './check-record.ts';
 export { type PartitionId, partitionId, partitionOf, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
+export { connectRedis, createRedis, describeRedis, type RedisClient, redisFailure } from './redis-client.ts';
 export {
   type ApplyResult,
   applyBatchResult,

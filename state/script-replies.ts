@@ -1,6 +1,6 @@
 // What the state scripts answer, mapped to typed results in one place. A reply this file does not
 // know (a new code in a script, a script of another version) is an error, never read as a refusal.
-import { ErrorCode, FlowwatchError } from '../common/index.ts';
+import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
 
 /** The codes the scripts answer with, as their headers list them. */
 export const ScriptCode = {

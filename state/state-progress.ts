@@ -1,6 +1,6 @@
 // How far the Redis state has got: per partition, the offset applied up to, against the log's end.
 import type { Admin } from 'kafkajs';
-import { partitionEnds } from '../common/index.ts';
+import { partitionEnds } from '../kafka/index.ts';
 import { partitionId } from './keys.ts';
 import type { StateReader } from './state-reader.ts';
 

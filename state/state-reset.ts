@@ -1,6 +1,6 @@
 // Deletes a prefix's whole state in one atomic step, the per-hour sets included: for a fresh run, a
 // test's cleanup, or to reproduce what a FLUSHALL does to it. Consumers then rebuild it from the topic.
-import { ErrorCode, FlowwatchError } from '../common/index.ts';
+import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
 import { fixedStateKeys, hourKeyBase, stateKeys } from './keys.ts';
 import { deleteResult } from './script-replies.ts';
 import { scriptsOf } from './scripts.ts';

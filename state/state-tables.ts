@@ -1,7 +1,7 @@
 // Renders a ranking and per-partition progress as plain text tables, for terminals and logs (device
 // names escaped: see printable).
 
-import { formatCount as n, printable } from '../common/index.ts';
+import { formatCount as n, printable } from '../display/index.ts';
 import type { PartitionProgress } from './state-progress.ts';
 import type { RankedDevice } from './state-reader.ts';
 

@@ -1,7 +1,9 @@
 // Writes the counting state: counts, totals, applied offsets and fencing epochs, changed only through
 // the Lua scripts in lua/, one round trip per partition batch. Used by the consumer alone.
-import { DEFAULT_GROUP, ErrorCode, FlowwatchError, redisFailure } from '../common/index.ts';
+import { DEFAULT_GROUP } from '../config/index.ts';
+import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
 import { integerText, type PartitionId, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
+import { redisFailure } from './redis-client.ts';
 import { type ApplyResult, applyBatchResult, claimResult, confirmResult } from './script-replies.ts';
 import { queueScript, type StateScripts, scriptsOf } from './scripts.ts';
 import type { StateClient } from './state-client.ts';

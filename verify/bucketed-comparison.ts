@@ -3,7 +3,8 @@
 // still too large for one is split again by the next level of the hash.
 import { createReadStream, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ErrorCode, FlowwatchError, formatCount as n } from '../common/index.ts';
+import { formatCount as n } from '../display/index.ts';
+import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
 import type { DeviceComparison } from './comparison.ts';
 import {
   type BucketFiles,

@@ -1,7 +1,7 @@
 // Compares the batch answer with the streamed state: every device, every score, and the totals. The
 // devices are fed in one at a time (from memory or bucket by bucket), and only the largest
 // differences are kept, so the comparison's memory does not grow with the number of devices.
-import { formatCount as n, printable } from '../common/index.ts';
+import { formatCount as n, printable } from '../display/index.ts';
 import type { StateTotals } from '../state/index.ts';
 
 export interface DeviceDifference {

@@ -2,20 +2,14 @@
 // once the state is complete (or, with --partial, reports how far along it is), in bounded memory:
 // past DEVICES_IN_MEMORY devices the counts of both sides spill to a temporary folder.
 
-import {
-  type Config,
-  connectAdmin,
-  connectRedis,
-  createKafka,
-  createRedis,
-  deadLetterTopic,
-  ErrorCode,
-  FlowwatchError,
-  type Logger,
-  formatCount as n,
-} from '../common/index.ts';
+import { type Config, deadLetterTopic } from '../config/index.ts';
+import { formatCount as n } from '../display/index.ts';
 import { openFlowInput } from '../flow/index.ts';
+import { connectAdmin, createKafka } from '../kafka/index.ts';
+import { ErrorCode, FlowwatchError, type Logger } from '../runtime/index.ts';
 import {
+  connectRedis,
+  createRedis,
   formatProgress,
   isCaughtUp,
   type PartitionProgress,

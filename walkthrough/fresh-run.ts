@@ -3,14 +3,9 @@
 // a walkthrough made them (the marker beside the state says so) or when --reset asks; otherwise it
 // refuses, naming what it found.
 import type { Admin } from 'kafkajs';
-import {
-  deadLetterTopic,
-  ErrorCode,
-  ensureTopics,
-  FlowwatchError,
-  isFlowwatchError,
-  retrying,
-} from '../common/index.ts';
+import { deadLetterTopic } from '../config/index.ts';
+import { ensureTopics } from '../kafka/index.ts';
+import { ErrorCode, FlowwatchError, isFlowwatchError, retrying } from '../runtime/index.ts';
 import {
   heldState,
   readWalkthroughMarker,

@@ -3,7 +3,8 @@
 // or "still has members" ends the run with Kafka's reason, never silently.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
-import { ErrorCode, FlowwatchError, isFlowwatchError, kafkaRetriable } from '../common/index.ts';
+import { kafkaRetriable } from '../kafka/index.ts';
+import { ErrorCode, FlowwatchError, isFlowwatchError } from '../runtime/index.ts';
 import type { HeldGroup } from './names-in-use.ts';
 
 /** How long members may take to leave: a run that just ended has its members gone within their session. */

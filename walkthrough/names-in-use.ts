@@ -1,7 +1,8 @@
 // What the walkthrough's names hold, and whether it may delete it: what a walkthrough made (its
 // marker names the topic and group beside the state) it deletes for a fresh run; anything else only
 // with --reset. The sentences that say so live here too.
-import { deadLetterTopic, formatCount as n } from '../common/index.ts';
+import { deadLetterTopic } from '../config/index.ts';
+import { formatCount as n } from '../display/index.ts';
 import type { HeldState, WalkthroughMarker } from '../state/index.ts';
 
 export interface RunNames {

@@ -2,7 +2,8 @@
 // each with its events read over a pipe of its own and its log written to a file of its own.
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { type Config, type InstrumentationEvent, spawnFlowwatch } from '../common/index.ts';
+import type { Config } from '../config/index.ts';
+import { type InstrumentationEvent, spawnFlowwatch } from '../runtime/index.ts';
 import { StderrTail } from './stderr-tail.ts';
 
 export class FlowwatchProcess {

@@ -1,7 +1,7 @@
 // The walkthrough's live view: the ranking as it grows, with flows/s and lag; redrawn in place on a
 // terminal, a compact line a second otherwise.
 import logUpdate from 'log-update';
-import { FlowRate, formatCount as n, printable } from '../common/index.ts';
+import { FlowRate, formatCount as n, printable } from '../display/index.ts';
 import { formatProgress, formatRanking, type PartitionProgress, type StateReader } from '../state/index.ts';
 
 export interface DisplayOptions {

@@ -4,24 +4,15 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
-import {
-  type Config,
-  connectAdmin,
-  connectRedis,
-  createKafka,
-  createRedis,
-  deadLetterTopic,
-  ErrorCode,
-  FlowwatchError,
-  type Logger,
-  formatCount as n,
-  onStopSignals,
-} from '../common/index.ts';
+import { type Config, deadLetterTopic } from '../config/index.ts';
 import { DashboardServer } from '../dashboard/index.ts';
-import { ensureInfra } from '../infra/infra-guard.ts';
+import { formatCount as n } from '../display/index.ts';
+import { connectAdmin, createKafka } from '../kafka/index.ts';
 import type { Pace } from '../producer/index.ts';
 import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
-import { isCaughtUp, StateReader, stateKeys, stateProgress } from '../state/index.ts';
+import { ErrorCode, FlowwatchError, type Logger, onStopSignals } from '../runtime/index.ts';
+import { ensureInfra } from '../runtime/infra-guard.ts';
+import { connectRedis, createRedis, isCaughtUp, StateReader, stateKeys, stateProgress } from '../state/index.ts';
 import { formatReport, verify } from '../verify/index.ts';
 import { prepareFreshRun } from './fresh-run.ts';
 import { FlowwatchProcess } from './pipeline-processes.ts';

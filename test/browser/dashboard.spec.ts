@@ -7,17 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisClient } from '../../common/index.ts';
-import {
-  type Config,
-  connectAdmin,
-  createKafka,
-  createLogger,
-  createRedis,
-  deadLetterTopic,
-  loadConfig,
-} from '../../common/index.ts';
+import { type Config, deadLetterTopic, loadConfig } from '../../config/index.ts';
 import { DashboardServer } from '../../dashboard/index.ts';
+import { connectAdmin, createKafka } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
+import type { RedisClient } from '../../state/index.ts';
+import { createRedis } from '../../state/index.ts';
 import { ROOT, type RunningCli, runCli, spawnCli } from '../support/cli.ts';
 import { groundTruth } from '../support/ground-truth.ts';
 import { generatedFile, pipelineEnv, startConsumer } from '../support/pipeline.ts';

@@ -6,7 +6,7 @@ import {
   type StartedNetwork,
   type StartedTestContainer,
 } from 'testcontainers';
-import { type InstrumentationEvent, parseEvents } from '../../common/index.ts';
+import { type InstrumentationEvent, parseEvents } from '../../runtime/index.ts';
 import type { TestNames } from '../support/test-names.ts';
 import { images } from './images.ts';
 import { KafkaContainer } from './kafka-container.ts';

@@ -3,7 +3,9 @@
 // port is known only once the container runs, so the container first waits for a start script that
 // advertises it, then runs the image's own entry point (the same for apache/kafka and the stand-in).
 import { GenericContainer, type StartedNetwork, type StartedTestContainer, Wait } from 'testcontainers';
-import { connectAdmin, createKafka, createLogger, loadConfig } from '../../common/index.ts';
+import { loadConfig } from '../../config/index.ts';
+import { connectAdmin, createKafka } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { images } from './images.ts';
 

@@ -2,18 +2,11 @@
 // flows the consumers have counted, and waits until every message is applied.
 
 import type { Admin } from 'kafkajs';
-import type { RedisClient } from '../../common/index.ts';
-import {
-  connectAdmin,
-  connectRedis,
-  createKafka,
-  createLogger,
-  createRedis,
-  deadLetterTopic,
-  ensureTopics,
-  loadConfig,
-} from '../../common/index.ts';
-import { isCaughtUp, StateReader, stateProgress } from '../../state/index.ts';
+import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { connectAdmin, createKafka, ensureTopics } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
+import type { RedisClient } from '../../state/index.ts';
+import { connectRedis, createRedis, isCaughtUp, StateReader, stateProgress } from '../../state/index.ts';
 import type { TestNames } from '../support/test-names.ts';
 import { waitFor } from '../support/wait-for.ts';
 

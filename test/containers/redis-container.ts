@@ -1,7 +1,8 @@
 // A Redis in a container of the test's own: `redis:6379` for containers on the test's network, a
 // random host port for the test process; append-only, as in the compose file.
 import { GenericContainer, type StartedNetwork, type StartedTestContainer, Wait } from 'testcontainers';
-import { connectRedis, createRedis, loadConfig } from '../../common/index.ts';
+import { loadConfig } from '../../config/index.ts';
+import { connectRedis, createRedis } from '../../state/index.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { images } from './images.ts';
 

@@ -2,8 +2,8 @@
 // consumers run: they reconnect by themselves, and the end is exact.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRedis, loadConfig } from '../../common/index.ts';
-import { StateReader } from '../../state/index.ts';
+import { loadConfig } from '../../config/index.ts';
+import { createRedis, StateReader } from '../../state/index.ts';
 import { spawnCli } from '../support/cli.ts';
 import { type KafkaCluster, startKafkaCluster } from '../support/kafka-cluster.ts';
 import {

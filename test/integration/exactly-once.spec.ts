@@ -4,19 +4,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisClient } from '../../common/index.ts';
-import {
-  connectAdmin,
-  createKafka,
-  createLogger,
-  createRedis,
-  deadLetterTopic,
-  ensureTopics,
-  loadConfig,
-} from '../../common/index.ts';
+import { deadLetterTopic, loadConfig } from '../../config/index.ts';
 import { ConsumerEvents, emptyTally } from '../../consumer/index.ts';
 import { Header, headerText } from '../../flow/index.ts';
-import { partitionId, StateReader, StateWriter } from '../../state/index.ts';
+import { connectAdmin, createKafka, ensureTopics } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
+import type { RedisClient } from '../../state/index.ts';
+import { createRedis, partitionId, StateReader, StateWriter } from '../../state/index.ts';
 import { explain, type RunningCli, spawnCli } from '../support/cli.ts';
 import { HeldProxy } from '../support/held-proxy.ts';
 import {

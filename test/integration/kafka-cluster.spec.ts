@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAdmin, createKafka, createLogger, loadConfig } from '../../common/index.ts';
+import { loadConfig } from '../../config/index.ts';
+import { connectAdmin, createKafka } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
 import { type KafkaCluster, startKafkaCluster } from '../support/kafka-cluster.ts';
 import { testNames } from '../support/test-names.ts';
 import { waitFor } from '../support/wait-for.ts';

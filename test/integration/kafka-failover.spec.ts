@@ -5,9 +5,9 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis, deadLetterTopic, loadConfig } from '../../common/index.ts';
+import { deadLetterTopic, loadConfig } from '../../config/index.ts';
 import type { ProduceSummary } from '../../producer/index.ts';
-import { StateReader } from '../../state/index.ts';
+import { createRedis, StateReader } from '../../state/index.ts';
 import type { RunningCli } from '../support/cli.ts';
 import { explain, runCli, spawnCli } from '../support/cli.ts';
 import { type KafkaCluster, startKafkaCluster } from '../support/kafka-cluster.ts';

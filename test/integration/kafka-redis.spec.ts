@@ -1,17 +1,9 @@
 // The real parts answer: a topic is created, messages go through the broker, Redis reads and writes.
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  connectAdmin,
-  connectRedis,
-  createKafka,
-  createLogger,
-  createRedis,
-  deadLetterTopic,
-  ensureTopics,
-  loadConfig,
-  partitionEnds,
-} from '../../common/index.ts';
-import { resetState, stateKeys } from '../../state/index.ts';
+import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { connectAdmin, createKafka, ensureTopics, partitionEnds } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
+import { connectRedis, createRedis, resetState, stateKeys } from '../../state/index.ts';
 import { testNames } from '../support/test-names.ts';
 import { waitFor } from '../support/wait-for.ts';
 

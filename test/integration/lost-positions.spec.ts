@@ -4,8 +4,10 @@
 // state partial for top and verify to say.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectAdmin, createKafka, createLogger, createRedis, ensureTopics, loadConfig } from '../../common/index.ts';
-import { partitionId, StateReader } from '../../state/index.ts';
+import { loadConfig } from '../../config/index.ts';
+import { connectAdmin, createKafka, ensureTopics } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
+import { createRedis, partitionId, StateReader } from '../../state/index.ts';
 import { explain, runCli, spawnCli } from '../support/cli.ts';
 import { dashboardSnapshotWhere } from '../support/dashboard-events.ts';
 import {

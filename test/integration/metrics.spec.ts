@@ -4,16 +4,11 @@
 import { appendFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  connectAdmin,
-  createKafka,
-  createLogger,
-  createRedis,
-  deadLetterTopic,
-  loadConfig,
-} from '../../common/index.ts';
+import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { connectAdmin, createKafka } from '../../kafka/index.ts';
 import type { ProduceSummary } from '../../producer/index.ts';
-import { isCaughtUp, StateReader, stateProgress } from '../../state/index.ts';
+import { createLogger } from '../../runtime/index.ts';
+import { createRedis, isCaughtUp, StateReader, stateProgress } from '../../state/index.ts';
 import { runCli, spawnCli } from '../support/cli.ts';
 import { groundTruth } from '../support/ground-truth.ts';
 import { sendRequest } from '../support/http-request.ts';

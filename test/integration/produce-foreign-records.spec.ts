@@ -3,8 +3,11 @@
 // nothing about what the topic holds of the stream, and is passed over.
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createKafka, createLogger, deadLetterTopic, fingerprintFile, loadConfig } from '../../common/index.ts';
+import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { fingerprintFile } from '../../flow/index.ts';
+import { createKafka } from '../../kafka/index.ts';
 import type { ProduceSummary } from '../../producer/index.ts';
+import { createLogger } from '../../runtime/index.ts';
 import { runCli } from '../support/cli.ts';
 import { fileTopics } from '../support/file-topics.ts';
 import { testNames } from '../support/test-names.ts';

@@ -4,9 +4,10 @@ import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger, ErrorCode, loadConfig } from '../../common/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { generateFlowText } from '../../data/flow-generator.ts';
 import { runProduce } from '../../producer/produce-command.ts';
+import { createLogger, ErrorCode } from '../../runtime/index.ts';
 import { fileTopics } from '../support/file-topics.ts';
 import { testNames } from '../support/test-names.ts';
 

@@ -4,16 +4,11 @@
 // verify, top and the dashboard read the state there. Each set-up is the test's own.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectAdmin,
-  createKafka,
-  createLogger,
-  createRedis,
-  loadConfig,
-  type RedisClient,
-} from '../../common/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { ConsumerEvents } from '../../consumer/index.ts';
-import { StateReader, stateKeys } from '../../state/index.ts';
+import { connectAdmin, createKafka } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
+import { createRedis, type RedisClient, StateReader, stateKeys } from '../../state/index.ts';
 import { explain, type RunningCli, runCli, spawnCli } from '../support/cli.ts';
 import { dashboardSnapshotWhere } from '../support/dashboard-events.ts';
 import { groundTruth } from '../support/ground-truth.ts';

@@ -6,18 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs, { type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectAdmin,
-  createKafka,
-  createLogger,
-  createRedis,
-  deadLetterTopic,
-  ensureTopics,
-  loadConfig,
-} from '../../common/index.ts';
-import { readRecordBatchLimits } from '../../common/record-batch-limit.ts';
+import { deadLetterTopic, loadConfig } from '../../config/index.ts';
 import { Header, headerText } from '../../flow/index.ts';
-import { StateReader } from '../../state/index.ts';
+import { connectAdmin, createKafka, ensureTopics } from '../../kafka/index.ts';
+import { readRecordBatchLimits } from '../../kafka/record-batch-limit.ts';
+import { createLogger } from '../../runtime/index.ts';
+import { createRedis, StateReader } from '../../state/index.ts';
 import { ROOT, runCli } from '../support/cli.ts';
 import { groundTruth } from '../support/ground-truth.ts';
 import {

@@ -2,9 +2,9 @@
 // before it claims anything, and the group that owns the state goes on counting, exactly.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRedis, loadConfig } from '../../common/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { ConsumerEvents } from '../../consumer/index.ts';
-import { partitionId, StateReader, StateWriter, stateKeys } from '../../state/index.ts';
+import { createRedis, partitionId, StateReader, StateWriter, stateKeys } from '../../state/index.ts';
 import { explain } from '../support/cli.ts';
 import { groundTruth } from '../support/ground-truth.ts';
 import { expectStateEqualsFile, generatedFile, namedRuns, produce, startConsumer } from '../support/pipeline.ts';

@@ -3,9 +3,9 @@
 // consumer says why in one short line and goes on once the cause is removed, and the end is exact.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis, loadConfig } from '../../common/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { ConsumerEvents, emptyTally } from '../../consumer/index.ts';
-import { partitionId, StateReader, StateWriter, stateKeys } from '../../state/index.ts';
+import { createRedis, partitionId, StateReader, StateWriter, stateKeys } from '../../state/index.ts';
 import { explain } from '../support/cli.ts';
 import { groundTruth } from '../support/ground-truth.ts';
 import {

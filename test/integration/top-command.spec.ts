@@ -2,9 +2,9 @@
 // that hold terminal controls shown escaped, and exact in --json.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisClient } from '../../common/index.ts';
-import { connectRedis, createRedis, loadConfig } from '../../common/index.ts';
-import { resetState } from '../../state/index.ts';
+import { loadConfig } from '../../config/index.ts';
+import type { RedisClient } from '../../state/index.ts';
+import { connectRedis, createRedis, resetState } from '../../state/index.ts';
 import { runCli } from '../support/cli.ts';
 import { HOSTILE_DEVICES, HOSTILE_DEVICES_SHOWN, TERMINAL_CONTROL } from '../support/hostile-names.ts';
 import { planted } from '../support/planted-state.ts';

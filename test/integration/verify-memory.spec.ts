@@ -6,14 +6,9 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectAdmin,
-  createKafka,
-  createLogger,
-  deadLetterTopic,
-  ensureTopics,
-  loadConfig,
-} from '../../common/index.ts';
+import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { connectAdmin, createKafka, ensureTopics } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
 import { stateKeys } from '../../state/index.ts';
 import { runCli } from '../support/cli.ts';
 import { askRedis, OwnRedis } from '../support/redis-server.ts';

@@ -6,18 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Admin, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisClient } from '../../common/index.ts';
-import {
-  connectAdmin,
-  connectRedis,
-  createKafka,
-  createLogger,
-  createRedis,
-  deadLetterTopic,
-  ensureTopics,
-  loadConfig,
-} from '../../common/index.ts';
-import { partitionId, resetState } from '../../state/index.ts';
+import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { connectAdmin, createKafka, ensureTopics } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
+import type { RedisClient } from '../../state/index.ts';
+import { connectRedis, createRedis, partitionId, resetState } from '../../state/index.ts';
 import { type CliResult, runCli } from '../support/cli.ts';
 import { HOSTILE_DEVICES, HOSTILE_DEVICES_SHOWN, TERMINAL_CONTROL } from '../support/hostile-names.ts';
 import { planted } from '../support/planted-state.ts';

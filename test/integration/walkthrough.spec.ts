@@ -4,15 +4,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  connectAdmin,
-  createKafka,
-  createLogger,
-  createRedis,
-  deadLetterTopic,
-  loadConfig,
-} from '../../common/index.ts';
-import { StateReader } from '../../state/index.ts';
+import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { connectAdmin, createKafka } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
+import { createRedis, StateReader } from '../../state/index.ts';
 import { ROOT } from '../support/cli.ts';
 import { consumeToEnd, generatedFile, namedRuns, pipelineEnv, produce } from '../support/pipeline.ts';
 import { planted } from '../support/planted-state.ts';

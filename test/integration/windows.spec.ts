@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRedis, loadConfig } from '../../common/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { generateFlowText } from '../../data/flow-generator.ts';
-import { StateReader } from '../../state/index.ts';
+import { createRedis, StateReader } from '../../state/index.ts';
 import { runCli } from '../support/cli.ts';
 import { groundTruth } from '../support/ground-truth.ts';
 import {

@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { type InstrumentationEvent, NODE_MEMORY_FLAGS, spawnFlowwatch } from '../../common/index.ts';
+import { type InstrumentationEvent, NODE_MEMORY_FLAGS, spawnFlowwatch } from '../../runtime/index.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

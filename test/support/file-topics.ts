@@ -2,7 +2,9 @@
 // topic it names deleted after its last test, with its dead-letter topic, whatever happened.
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll } from 'vitest';
-import { type Config, connectAdmin, createKafka, createLogger, deadLetterTopic } from '../../common/index.ts';
+import { type Config, deadLetterTopic } from '../../config/index.ts';
+import { connectAdmin, createKafka } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
 
 export interface FileTopics {
   /** The file's admin client, connected before its first test. */

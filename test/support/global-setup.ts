@@ -4,8 +4,8 @@
 // end stops only what it started.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../common/index.ts';
-import { ensureInfra } from '../../infra/infra-guard.ts';
+import { loadConfig } from '../../config/index.ts';
+import { ensureInfra } from '../../runtime/infra-guard.ts';
 
 const SYSTEM_PACKAGES = ['chromium', 'prometheus', 'redis-server', 'redis-sentinel', 'openssl'];
 

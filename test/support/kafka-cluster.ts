@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Admin } from 'kafkajs';
-import { connectAdmin, createKafka, createLogger, loadConfig } from '../../common/index.ts';
+import { loadConfig } from '../../config/index.ts';
+import { connectAdmin, createKafka } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
 import { waitFor } from './wait-for.ts';
 
 const KAFKA_SCRIPT = fileURLToPath(new URL('../../infra/kafka.sh', import.meta.url));

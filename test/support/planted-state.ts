@@ -1,6 +1,6 @@
 // Plants state in Redis by hand, as the consumers would have left it, for tests of its readers
 // (verify, the dashboard) and of tampering, with the key names from state's `stateKeys`.
-import type { RedisClient } from '../../common/index.ts';
+import type { RedisClient } from '../../state/index.ts';
 import { type PartitionId, stateKeys, type TotalName } from '../../state/index.ts';
 
 export const planted = {

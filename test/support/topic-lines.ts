@@ -4,9 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { createKafka, createLogger, loadConfig } from '../../common/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { generateFlowText } from '../../data/flow-generator.ts';
 import { Header, headerText, isHeaderLine, parseFlowLine } from '../../flow/index.ts';
+import { createKafka } from '../../kafka/index.ts';
+import { createLogger } from '../../runtime/index.ts';
 import { waitFor } from './wait-for.ts';
 
 /** A generated flow file with an invalid line every `invalidEvery` lines. */

@@ -1,7 +1,7 @@
-// Waits for a condition with a deadline, instead of sleeping for a fixed time (common/wait-until.ts).
-import { waitUntil } from '../../common/index.ts';
+// Waits for a condition with a deadline, instead of sleeping for a fixed time (runtime/wait-until.ts).
+import { waitUntil } from '../../runtime/index.ts';
 
-export { within } from '../../common/index.ts';
+export { within } from '../../runtime/index.ts';
 
 export async function waitFor<T>(
   condition: () => Promise<T | undefined | false> | T | undefined | false,

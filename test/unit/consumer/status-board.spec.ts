@@ -1,8 +1,8 @@
 import type { Admin } from 'kafkajs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Logger } from '../../../common/index.ts';
 import type { ConsumerInstrumentation } from '../../../consumer/index.ts';
 import { StatusBoard } from '../../../consumer/status-board.ts';
+import type { Logger } from '../../../runtime/index.ts';
 import type { RankedDevice, StateReader } from '../../../state/index.ts';
 import { HOSTILE_CONTROLS, HOSTILE_DEVICES, HOSTILE_DEVICES_SHOWN } from '../../support/hostile-names.ts';
 

@@ -2,7 +2,6 @@
 // refused before anything is sent, and a dead letter cut to its bounds always fits.
 import type { IHeaders } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, isFlowwatchError, recordBatchBudget, recordBytes } from '../../../common/index.ts';
 import {
   deadLetterBounds,
   flowMessage,
@@ -11,6 +10,8 @@ import {
   rejectedLineMessage,
   rejectedMessage,
 } from '../../../flow/index.ts';
+import { recordBatchBudget, recordBytes } from '../../../kafka/index.ts';
+import { ErrorCode, isFlowwatchError } from '../../../runtime/index.ts';
 
 function refusal(run: () => unknown): string {
   try {

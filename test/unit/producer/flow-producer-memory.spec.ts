@@ -5,10 +5,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../common/index.ts';
 import { generateFlowText } from '../../../data/flow-generator.ts';
 import type { FlowInput } from '../../../flow/index.ts';
 import { FlowProducer, type ProduceSummary, startingSummary } from '../../../producer/index.ts';
+import { createLogger } from '../../../runtime/index.ts';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;

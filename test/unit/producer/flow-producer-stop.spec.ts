@@ -3,10 +3,10 @@
 // requests are answered (or refused) only when the test says so.
 import type { Kafka, ProducerRecord } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../common/index.ts';
 import { generateFlowText } from '../../../data/flow-generator.ts';
 import type { FlowInput } from '../../../flow/index.ts';
 import { FlowProducer, type ProduceOptions, type ProduceSummary, startingSummary } from '../../../producer/index.ts';
+import { createLogger } from '../../../runtime/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 interface Request {

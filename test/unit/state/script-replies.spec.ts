@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type FlowwatchError, isFlowwatchError } from '../../../common/index.ts';
+import { ErrorCode, type FlowwatchError, isFlowwatchError } from '../../../runtime/index.ts';
 import { applyBatchResult, claimResult, confirmResult, deleteResult, ScriptCode } from '../../../state/index.ts';
 
 const unknownReply = (reply: unknown) => {

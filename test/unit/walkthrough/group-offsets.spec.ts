@@ -1,6 +1,6 @@
 import kafkajs, { type Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { isFlowwatchError } from '../../../common/index.ts';
+import { isFlowwatchError } from '../../../runtime/index.ts';
 import { deleteGroupOffsets, groupDeletionOutcome } from '../../../walkthrough/group-offsets.ts';
 
 const { KafkaJSDeleteGroupsError, KafkaJSProtocolError } = kafkajs;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../common/index.ts';
+import { loadConfig } from '../../../config/index.ts';
 import { redisCliCommand } from '../../../walkthrough/walkthrough.ts';
 
 describe('redisCliCommand: the redis-cli line the walkthrough ends with reaches the state', () => {

@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { NODE_MEMORY_FLAGS } from '../../../runtime/index.ts';
+
+const read = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+
+describe('the Node memory flags', () => {
+  it('are the same in the command, the start script and the processes flowwatch starts', () => {
+    const flags = NODE_MEMORY_FLAGS.join(' ');
+    expect(read('bin/flowwatch.js').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${flags}`);
+    expect(JSON.parse(read('package.json')).scripts.start).toBe(`node ${flags} bin/flowwatch.js walkthrough`);
+  });
+});
