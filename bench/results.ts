@@ -147,10 +147,24 @@ function targetMet(ours: number | undefined, reference: number | undefined, targ
   return achieved >= target ? 'yes' : `no: ${(target / achieved).toFixed(2)}× short`;
 }
 
+/** The run's own report (results.md beside results.json): its sections under a title. */
 export function formatResults(results: BenchResults): string {
-  const lines = [
+  return [
     '# flowwatch benchmarks',
     '',
+    ...resultSections(results, 2),
+    '',
+    'Reproduce: `npm run bench` (or `npm run bench -- --lines 1000000 --runs 3`).',
+    '',
+  ].join('\n');
+}
+
+/**
+ * What one run measured, as lines: when and on what, then a table per file size with its headings
+ * at `level` (2 in a report of its own, deeper where several runs share one page).
+ */
+export function resultSections(results: BenchResults, level: number): string[] {
+  const lines = [
     `${results.date} · ${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGb} GiB · Node ${results.versions.node} · Apache Kafka ${results.versions.kafka} · kafkajs ${results.versions.kafkajs} (peer: @platformatic/kafka ${results.versions.platformaticKafka}) · median of ${results.runs} run(s) per figure`,
     '',
     `${results.cluster.brokers === 1 ? 'One Kafka broker' : `${results.cluster.brokers} Kafka brokers on this machine, topics with ${results.cluster.replicas} replicas`}; brokers, Redis, producer and consumers all share the same cores. Flows/s; RSS is the peak resident memory of the process (the largest of them for a group). Targets are the ratios the project aims for; "short" says how many times faster ours must get to meet one.`,
@@ -159,7 +173,7 @@ export function formatResults(results: BenchResults): string {
     const figure = (name: string | number | undefined) => (typeof name === 'string' ? size.figures[name] : name);
     lines.push(
       '',
-      `## ${formatCount(size.lines)} lines`,
+      `${'#'.repeat(level)} ${formatCount(size.lines)} lines`,
       '',
       '| stage | ours (flows/s) | reference | reference (/s) | ratio | target | met | peak RSS (MB) |',
       '| --- | ---: | --- | ---: | ---: | ---: | --- | ---: |',
@@ -178,6 +192,5 @@ export function formatResults(results: BenchResults): string {
       );
     }
   }
-  lines.push('', 'Reproduce: `npm run bench` (or `npm run bench -- --lines 1000000 --runs 3`).', '');
-  return lines.join('\n');
+  return lines;
 }

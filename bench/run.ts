@@ -1,6 +1,7 @@
 // `npm run bench`: throughput, latency and memory of every stage at 1M and 10M lines, next to Apache
 // Kafka's own performance tools and the bare ceilings, on the same broker and the same records.
-// Writes bench/results.md and bench/results.json (each figure the median of --runs runs).
+// Writes results.md and results.json to --out (each figure the median of --runs runs), then BENCHMARKS.md
+// from the committed results; --report-only writes BENCHMARKS.md alone, measuring nothing.
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Readable } from 'node:stream';
@@ -14,6 +15,7 @@ import { brokerDefaultReplication, connectAdmin, createKafka, ensureTopics } fro
 import { createLogger } from '../runtime/index.ts';
 import { ensureInfra } from '../runtime/infra-guard.ts';
 import { connectRedis, createRedis, resetState, StateReader } from '../state/index.ts';
+import { writeBenchmarksReport } from './benchmarks-report.ts';
 import { csvParseRate, redisIncrRate, scannerRate } from './ceilings.ts';
 import { consumerPerformance, producerPerformance } from './kafka-tools.ts';
 import { kafkajsLoopRate } from './kafkajs-ceiling.ts';
@@ -26,14 +28,19 @@ const program = new Command('bench')
   .option('--lines <list>', 'file sizes, comma-separated', '1000000,10000000')
   .option('--runs <n>', 'runs per figure (the median is reported)', '3')
   .option('--out <dir>', 'where results.md and results.json go', fileURLToPath(new URL('.', import.meta.url)))
+  .option('--report-only', 'write BENCHMARKS.md from the committed results.json files, measuring nothing')
   .parse();
-const options = program.opts<{ lines: string; runs: string; out: string }>();
+const options = program.opts<{ lines: string; runs: string; out: string; reportOnly?: boolean }>();
 const sizes = options.lines.split(',').map(Number);
 const runs = Number(options.runs);
 
 const config = loadConfig(process.env);
 const log = createLogger('warn');
 const say = (line: string) => process.stdout.write(`${line}\n`);
+if (options.reportOnly) {
+  say(`wrote ${writeBenchmarksReport()}`);
+  process.exit(0);
+}
 const dataDir = fileURLToPath(new URL('./data/', import.meta.url));
 const packageVersion = (name: string) =>
   (
@@ -213,6 +220,7 @@ try {
   writeFileSync(`${options.out}/results.md`, markdown);
   writeFileSync(`${options.out}/results.json`, `${JSON.stringify(results, null, 2)}\n`);
   say(markdown);
+  say(`wrote ${writeBenchmarksReport()}`);
 } finally {
   await dropRuns().catch(() => undefined);
   await admin.disconnect();

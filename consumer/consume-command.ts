@@ -30,7 +30,7 @@ export interface ConsumeCommandOptions {
 const CAUGHT_UP_POLL_MS = 500;
 const DISCONNECT_TIMEOUT_MS = 3000;
 const LEAVE_TIMEOUT_MS = 10_000;
-/** A member stops within this bound of SIGTERM, whatever the brokers do (the README promises it). */
+/** A member stops within this bound of SIGTERM, whatever the brokers do (docs/deployment.md promises it). */
 const STOP_BOUND_MS = LEAVE_TIMEOUT_MS + 5000;
 
 export async function runConsume(config: Config, log: Logger, options: ConsumeCommandOptions): Promise<void> {

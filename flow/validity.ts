@@ -1,4 +1,4 @@
-// The validity rule (README, "The data"), over one line's fields: a reason when the line is not a flow.
+// The validity rule (docs/data-format.md), over one line's fields: a reason when the line is not a flow.
 // On the hot path of every stage: character loops, no regular expressions, no allocation.
 import { FIELD_COUNT, Field, FLOW_FIELDS } from './flow.ts';
 

@@ -1,10 +1,10 @@
 // A real Prometheus server (Debian's 2.42) scrapes a consumer, a producer and the dashboard while a
 // stream runs; what its query API returns is the pipeline's truth: flows counted, lag back to 0. The
-// README's scrape configuration and alert rules are checked with promtool, and the rules evaluated.
+// shipped scrape configuration and alert rules (infra/prometheus/) are checked with promtool, and the
+// rules evaluated.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { createRedis, StateReader } from '../../state/index.ts';
@@ -26,14 +26,9 @@ const running: RunningCli[] = [];
 let names: TestNames;
 let prometheus: OwnPrometheus | undefined;
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-
-/** The README's YAML block that starts with `start`: its scrape configuration, or its alert rules. */
-function readmeYaml(start: string): string {
-  const block = new RegExp(`\`\`\`yaml\n(${start}[\\s\\S]*?)\`\`\``).exec(README)?.[1];
-  if (block === undefined) throw new Error(`the README has no yaml block starting with ${start}`);
-  return block;
-}
+/** The scrape configuration and the alert rules flowwatch ships, as an operator would use them. */
+const SCRAPE_CONFIG = fileURLToPath(new URL('../../infra/prometheus/prometheus.yml', import.meta.url));
+const ALERT_RULES = readFileSync(new URL('../../infra/prometheus/alerts.yml', import.meta.url), 'utf8');
 
 beforeAll(async () => {
   names = runs.named('prometheus');
@@ -46,7 +41,7 @@ beforeAll(async () => {
       'flowwatch-producer': `127.0.0.1:${ports.producer}`,
       'flowwatch-dashboard': `127.0.0.1:${ports.dashboard}`,
     },
-    readmeYaml('groups:'),
+    ALERT_RULES,
   );
 });
 
@@ -81,17 +76,10 @@ async function eventually(promql: string, expected: number, timeoutMs = 60_000):
 }
 
 describe('scraped by a real Prometheus', () => {
-  it("accepts the README's scrape configuration and alert rules (promtool check config)", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowwatch-readme-config-'));
-    try {
-      writeFileSync(join(dir, 'prometheus.yml'), readmeYaml('scrape_configs:'));
-      writeFileSync(join(dir, 'flowwatch-alerts.yml'), readmeYaml('groups:'));
-      const check = spawnSync(PROMTOOL, ['check', 'config', join(dir, 'prometheus.yml')], { encoding: 'utf8' });
-      expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
-      expect(check.stdout).toMatch(/SUCCESS: 7 rules found/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it('accepts the shipped scrape configuration and alert rules (promtool check config)', () => {
+    const check = spawnSync(PROMTOOL, ['check', 'config', SCRAPE_CONFIG], { encoding: 'utf8' });
+    expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
+    expect(check.stdout).toMatch(/SUCCESS: 7 rules found/);
   });
 
   it('reads the flows counted, the lag back to 0 and the producer progress through the query API', async () => {
@@ -135,7 +123,7 @@ describe('scraped by a real Prometheus', () => {
     await eventually('up{job="flowwatch-consumer"}', 1);
     await eventually('up{job="flowwatch-dashboard"}', 1);
 
-    // The README's alert rules, loaded into this server, evaluate against the real metrics.
+    // The shipped alert rules, loaded into this server, evaluate against the real metrics.
     const server = prometheus as OwnPrometheus;
     const rules = await waitFor(
       async () => {

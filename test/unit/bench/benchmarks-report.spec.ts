@@ -1,0 +1,68 @@
+// BENCHMARKS.md is the harness's output, never edited by hand: the committed file is what the generator
+// writes from the committed results.json files, and each table row says what its JSON says.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BENCHMARKS_FILE, benchmarksReport, REPORTED_RESULTS } from '../../../bench/benchmarks-report.ts';
+import type { BenchResults } from '../../../bench/results.ts';
+import { formatCount } from '../../../display/index.ts';
+
+const root = new URL('../../../', import.meta.url);
+const results = REPORTED_RESULTS.map(
+  (entry) => JSON.parse(readFileSync(new URL(entry.json, root), 'utf8')) as BenchResults,
+);
+const report = benchmarksReport(results);
+const count = (value: number) => formatCount(Math.round(value));
+
+/** The table rows of one file size of one run: between its heading and the next heading. */
+function sizeRows(runIndex: number, lines: number): string[] {
+  const section = report.split(/^## /m)[runIndex + 1] ?? '';
+  const table = section.split(/^### /m).find((part) => part.startsWith(`${formatCount(lines)} lines`)) ?? '';
+  return table.split('\n').filter((line) => line.startsWith('| '));
+}
+
+describe('BENCHMARKS.md', () => {
+  it('is exactly what the generator writes from the committed results', () => {
+    expect(readFileSync(BENCHMARKS_FILE, 'utf8')).toBe(report);
+  });
+
+  it('names the date, the machine and the cluster of each run', () => {
+    for (const run of results) {
+      expect(report).toContain(
+        `${run.date} · ${run.machine.cpus} cores (${run.machine.cpuModel}), ${run.machine.memoryGb} GiB`,
+      );
+    }
+    expect(report).toContain('One Kafka broker;');
+    expect(report).toContain('3 Kafka brokers on this machine, topics with 3 replicas;');
+  });
+
+  it("shows each stage's figure, its reference and their ratio as the JSON has them", () => {
+    results.forEach((run, runIndex) => {
+      for (const size of run.sizes) {
+        const rows = sizeRows(runIndex, size.lines);
+        const row = (stage: string, reference: string) =>
+          rows.find((line) => line.startsWith(`| ${stage} |`) && line.includes(`| ${reference} |`));
+        const figures = size.figures as Record<string, number>;
+        const producer = figures['producer.rate'] as number;
+        const producerReference = figures['producer.reference'] as number;
+        expect(row('producer: file → Kafka (acks=all, idempotent)', 'Kafka ProducerPerformance')).toBe(
+          `| producer: file → Kafka (acks=all, idempotent) | ${count(producer)} | Kafka ProducerPerformance | ${count(producerReference)} | ${(producer / producerReference).toFixed(2)}× | ≥ 0.50× | ${producer / producerReference >= 0.5 ? 'yes' : `no: ${(0.5 / (producer / producerReference)).toFixed(2)}× short`} | ${count(figures['producer.rss'] as number)} |`,
+        );
+        const consumer = figures['consumer1.rate'] as number;
+        const ceiling = figures['consumer.ceiling'] as number;
+        expect(row('consumer ×1: Kafka → Redis, exactly once', 'bare kafkajs loop (fetch + decode)')).toContain(
+          `| ${count(consumer)} | bare kafkajs loop (fetch + decode) | ${count(ceiling)} | ${(consumer / ceiling).toFixed(2)}× |`,
+        );
+        // Every measured figure is in its size's table.
+        const table = rows.join('\n');
+        for (const [name, value] of Object.entries(figures)) {
+          expect(table, name).toContain(`| ${count(value)} |`);
+        }
+        if (size.latency !== undefined) {
+          expect(report).toContain(
+            `paced at ${count(size.latency.rate)} flows/s (half the end-to-end maximum): p50 ${size.latency.p50Ms.toFixed(1)} ms, p99 ${size.latency.p99Ms.toFixed(1)} ms`,
+          );
+        }
+      }
+    });
+  });
+});
