@@ -3,14 +3,14 @@
 import type { Config } from './config.ts';
 import { environmentText } from './setting-forms.ts';
 import type { Setting } from './setting-row.ts';
-import { SETTINGS } from './settings.ts';
+import { SETTING_ROWS } from './settings.ts';
 
 /**
  * Every setting is in it: undefined means "remove it", so a value the parent's environment holds but
  * the parent overrode, or resolved to off, does not reach the child.
  */
 export function configEnvironment(config: Config): Record<string, string | undefined> {
-  return Object.fromEntries((SETTINGS as readonly Setting[]).map((row) => [row.env, childValue(row, config)]));
+  return Object.fromEntries(SETTING_ROWS.map((row) => [row.env, childValue(row, config)]));
 }
 
 function childValue(row: Setting, config: Config): string | undefined {

@@ -4,8 +4,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
-import type { Setting } from './setting-row.ts';
-import { SETTINGS } from './settings.ts';
+import { SETTING_ROWS } from './settings.ts';
 
 const invalid = (message: string) => new FlowwatchError(ErrorCode.CONFIG_INVALID, message);
 
@@ -14,7 +13,7 @@ const invalid = (message: string) => new FlowwatchError(ErrorCode.CONFIG_INVALID
  * it is a mistake. `given`: the values given, by environment variable, flags included.
  */
 export function checkSettingsTogether(given: Readonly<Record<string, string | undefined>>): void {
-  for (const row of SETTINGS as readonly Setting[]) {
+  for (const row of SETTING_ROWS) {
     if (row.needs === undefined) continue;
     const [needs, why] = row.needs;
     if (given[row.env] !== undefined && given[needs] === undefined) {

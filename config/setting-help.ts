@@ -2,7 +2,7 @@
 // (never a secret's), so the help cannot drift from what the configuration reads.
 import { environmentText } from './setting-forms.ts';
 import type { Setting } from './setting-row.ts';
-import { SETTINGS } from './settings.ts';
+import { SETTING_ROWS } from './settings.ts';
 
 /** The default as the environment would write it: what the schema makes of no value, or the row's words. */
 export function shownDefault(row: Setting): string | undefined {
@@ -23,9 +23,9 @@ export function settingHelp(row: Setting): string {
 }
 
 /** The settings with a flag, in the table's order. */
-export const FLAG_SETTINGS = (SETTINGS as readonly Setting[]).filter(
+export const FLAG_SETTINGS = SETTING_ROWS.filter(
   (row): row is Setting & { readonly flag: string } => row.flag !== undefined,
 );
 
 /** The settings read only from the environment (secrets: ps shows flags to every user). */
-export const ENVIRONMENT_ONLY_SETTINGS = (SETTINGS as readonly Setting[]).filter((row) => row.flag === undefined);
+export const ENVIRONMENT_ONLY_SETTINGS = SETTING_ROWS.filter((row) => row.flag === undefined);

@@ -213,3 +213,6 @@ export const SETTINGS = [
     toChild: true,
   },
 ] as const satisfies readonly Setting[];
+
+/** The table as rows of one shape, for the derivations that read every column. */
+export const SETTING_ROWS: readonly Setting[] = SETTINGS;
