@@ -1,36 +1,23 @@
-// What a configuration must be beyond each value's own form: ports a socket can use, settings that
-// mean something only beside another, an events file that can be written. Each is checked at
-// start-up, so a mistake is one sentence before anything connects, not a hang or a silent default.
+// What a configuration must be beyond each value's own form: settings that mean something only
+// beside another, an events file that can be written. Each is checked at start-up, so a mistake is
+// one sentence before anything connects, not a hang or a silent default.
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
-import type { ConfigSource } from './config.ts';
+import { SETTING_ROWS } from './settings.ts';
 
 const invalid = (message: string) => new FlowwatchError(ErrorCode.CONFIG_INVALID, message);
 
-/** A port a client can connect to: 0 only means "any" to a server that listens. */
-export const isConnectablePort = (port: string) =>
-  /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65_535;
-
-/** The port of `host:port` (the last colon's right). */
-export const portOf = (node: string) => node.slice(node.lastIndexOf(':') + 1);
-
-/** Each setting, and the one it needs: alone it would be ignored, so it is a mistake. */
-const NEEDS: readonly (readonly [setting: string, needs: string, why: string])[] = [
-  ['REDIS_SENTINEL_PASSWORD', 'REDIS_SENTINELS', "it is the sentinels' own password"],
-  ['REDIS_SENTINEL_NAME', 'REDIS_SENTINELS', 'it names the primary the sentinels monitor'],
-  [
-    'FLOWWATCH_REDIS_WAIT_TIMEOUT_MS',
-    'FLOWWATCH_REDIS_WAIT_REPLICAS',
-    'it is how long each wait for those replicas lasts',
-  ],
-];
-
-/** Refuses a setting given without the one it needs (`settings`: the values given, flags included). */
-export function checkSettingsTogether(settings: ConfigSource): void {
-  for (const [setting, needs, why] of NEEDS) {
-    if (settings[setting] !== undefined && settings[needs] === undefined) {
-      throw invalid(`${setting} is set, but ${needs} is not: ${why}; set both or neither`);
+/**
+ * Refuses a setting given without the one it needs (a row's `needs`): alone it would be ignored, so
+ * it is a mistake. `given`: the values given, by environment variable, flags included.
+ */
+export function checkSettingsTogether(given: Readonly<Record<string, string | undefined>>): void {
+  for (const row of SETTING_ROWS) {
+    if (row.needs === undefined) continue;
+    const [needs, why] = row.needs;
+    if (given[row.env] !== undefined && given[needs] === undefined) {
+      throw invalid(`${row.env} is set, but ${needs} is not: ${why}; set both or neither`);
     }
   }
 }

@@ -54,7 +54,7 @@ function mistakesOf(command: Command): string[][] {
 }
 
 /**
- * A bad value for each global flag: they are checked with the environment (config/config.ts), so
+ * A bad value for each global flag: they are checked with the environment (config/settings.ts), so
  * what is bad depends on the setting, not on a parser.
  */
 const BAD_GLOBAL_VALUES: Readonly<Record<string, readonly string[]>> = {

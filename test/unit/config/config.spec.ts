@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // Internal to config/ (runtime/flowwatch-process.ts passes a configuration on with it): tested where it lives.
-import { configEnvironment } from '../../../config/config.ts';
+import { configEnvironment } from '../../../config/child-environment.ts';
 import { loadConfig } from '../../../config/index.ts';
 import { ErrorCode, isFlowwatchError } from '../../../runtime/index.ts';
 
