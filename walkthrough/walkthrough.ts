@@ -13,7 +13,7 @@ import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
 import { ErrorCode, FlowwatchError, type Logger, onStopSignals } from '../runtime/index.ts';
 import { ensureInfra } from '../runtime/infra-guard.ts';
 import { connectRedis, createRedis, isCaughtUp, StateReader, stateKeys, stateProgress } from '../state/index.ts';
-import { formatReport, verify } from '../verify/index.ts';
+import { formatReport, verdictExitCode, verify } from '../verify/index.ts';
 import { prepareFreshRun } from './fresh-run.ts';
 import { FlowwatchProcess } from './pipeline-processes.ts';
 import { RankingDisplay } from './ranking-display.ts';
@@ -159,7 +159,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     say(
       `read the state yourself: ${redisCliCommand(config, `ZREVRANGE ${stateKeys.webservers(config.keyPrefix)} 0 9 WITHSCORES`)}`,
     );
-    return report.identical ? 0 : 1;
+    return verdictExitCode(report);
   } finally {
     stop.dispose();
     // Before Redis may stop: the pages get the final state, the check included, and keep showing it.
