@@ -1,5 +1,6 @@
-// A failed Kafka request as one plain sentence with its code: away for a while (retriable) or refused
-// for good, read from kafkajs' retriable flags, with Kafka's own words and error type kept.
+// A failed Kafka request: as one plain sentence with its code, away for a while (retriable) or refused
+// for good, with Kafka's own words and error type kept; and whether a broker refused it for good.
+import kafkajs from 'kafkajs';
 import { ErrorCode, FlowwatchError, isFlowwatchError } from '../runtime/index.ts';
 import { kafkaRetriable } from './kafka-retriable.ts';
 
@@ -13,4 +14,16 @@ export function kafkaFailure(error: unknown, what: string): FlowwatchError {
         cause: error,
       })
     : new FlowwatchError(ErrorCode.KAFKA_REFUSED, `Kafka refused to ${what}: ${reason}`, { cause: error });
+}
+
+/**
+ * True when a broker answered with a refusal no retry changes (an authorization, a policy), wherever
+ * kafkajs put that answer: the error itself, its causes, or the answers an aggregate error gathers.
+ * A timeout or a broker away is no refusal, whatever kafkajs' retriable flag says of it.
+ */
+export function kafkaRefused(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  if (error instanceof kafkajs.KafkaJSProtocolError && error.retriable === false) return true;
+  const { cause, errors } = error as { cause?: unknown; errors?: unknown };
+  return kafkaRefused(cause) || (Array.isArray(errors) && errors.some(kafkaRefused));
 }
