@@ -28,9 +28,7 @@ describe('the error a batch ended with', () => {
   it('hands back what Kafka may still cure: a lost broker, retries run out on one', () => {
     const lost = new KafkaJSConnectionError('Connection error: ECONNREFUSED');
     expect(batchFailure(lost)).toBe('hand back');
-    expect(batchFailure(new KafkaJSNumberOfRetriesExceeded(lost, { retryCount: 5, retryTime: 300 }))).toBe(
-      'hand back',
-    );
+    expect(batchFailure(new KafkaJSNumberOfRetriesExceeded(lost, { retryCount: 5, retryTime: 300 }))).toBe('hand back');
   });
 
   it('hands a rebalance back, whose errors kafkajs marks not retriable: it re-joins the group', () => {
