@@ -13,12 +13,15 @@ process.on('warning', (warning) => {
   if (!expected(warning)) process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
 
+// The exit codes come from the one file that names them; JSON, so an older node can read it too.
+const ExitCode = module.createRequire(import.meta.url)('../runtime/exit-codes.json');
+
 // The sources are TypeScript that Node 24 runs as they are; an older node cannot load them.
 if (Number(process.versions.node.split('.')[0]) < 24) {
   process.stderr.write(
     `flowwatch: needs Node 24 (this is ${process.version}); run it as \`npx flowwatch\` in the checkout after \`npm ci\`, which installs Node 24\n`,
   );
-  process.exit(2);
+  process.exit(ExitCode.failed);
 }
 
 // Compiled code is cached on disk (in the OS temp folder): later runs start in about half the time.

@@ -1,7 +1,9 @@
 // `flowwatch consume`.
 import type { Command } from 'commander';
 import { DEFAULT_MAX_EVENT_TIME_SECONDS, runConsume } from '../consumer/index.ts';
+import { ExitCode } from '../runtime/index.ts';
 import { DEFAULT_LATENESS_SECONDS } from '../state/index.ts';
+import type { CommandOutcome } from './command-outcome.ts';
 import {
   commandSetup,
   integer,
@@ -27,7 +29,7 @@ interface ConsumeFlags extends MetricsFlags {
   readonly top: number;
 }
 
-export function addConsumeCommand(program: Command): void {
+export function addConsumeCommand(program: Command, outcome: CommandOutcome): void {
   const command = program
     .command('consume')
     .description('run one member of the consumer group: count web requests per device in Redis, exactly once')
@@ -62,19 +64,22 @@ export function addConsumeCommand(program: Command): void {
       DEFAULT_STATUS_INTERVAL_MS,
     )
     .option('-n, --top <n>', 'rows of the status table', integer(1), DEFAULT_STATUS_ROWS);
-  withMetricsOptions(command).action(async (flags: ConsumeFlags) => {
-    const { config, log } = commandSetup(program);
-    await runConsume(config, log, {
-      exitWhenCaughtUp: flags.exitWhenCaughtUp === true,
-      acceptPartial: flags.acceptPartial === true,
-      sessionTimeoutMs: flags.sessionTimeoutMs,
-      partitionsConcurrently: flags.concurrency,
-      latenessSeconds: flags.allowedLateness,
-      maxEventTime: flags.maxEventTime,
-      statusIntervalMs: flags.statusIntervalMs,
-      top: flags.top,
-      terminal: process.stdout.isTTY === true,
-      metrics: metricsServer(flags, config),
-    });
-  });
+  withMetricsOptions(command).action(
+    outcome.action(async (flags: ConsumeFlags) => {
+      const { config, log } = commandSetup(program);
+      await runConsume(config, log, {
+        exitWhenCaughtUp: flags.exitWhenCaughtUp === true,
+        acceptPartial: flags.acceptPartial === true,
+        sessionTimeoutMs: flags.sessionTimeoutMs,
+        partitionsConcurrently: flags.concurrency,
+        latenessSeconds: flags.allowedLateness,
+        maxEventTime: flags.maxEventTime,
+        statusIntervalMs: flags.statusIntervalMs,
+        top: flags.top,
+        terminal: process.stdout.isTTY === true,
+        metrics: metricsServer(flags, config),
+      });
+      return ExitCode.DONE;
+    }),
+  );
 }

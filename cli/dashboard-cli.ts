@@ -1,10 +1,12 @@
 // `flowwatch dashboard`.
 import type { Command } from 'commander';
 import { HOURS_SHOWN, MAX_EVENT_STREAMS, runDashboard } from '../dashboard/index.ts';
+import { ExitCode } from '../runtime/index.ts';
+import type { CommandOutcome } from './command-outcome.ts';
 import { commandSetup, DEFAULT_DASHBOARD_PORT, DEFAULT_TOP, integer, milliseconds, port } from './options.ts';
 import { DEFAULT_MIN_COUNT } from './verify-cli.ts';
 
-export function addDashboardCommand(program: Command): void {
+export function addDashboardCommand(program: Command, outcome: CommandOutcome): void {
   program
     .command('dashboard')
     .description(
@@ -29,8 +31,13 @@ export function addDashboardCommand(program: Command): void {
       milliseconds(100),
       1000,
     )
-    .action(async (flags: { host: string; port: number; top: number; minCount: number; intervalMs: number }) => {
-      const { config, log } = commandSetup(program);
-      await runDashboard(config, log, flags);
-    });
+    .action(
+      outcome.action(
+        async (flags: { host: string; port: number; top: number; minCount: number; intervalMs: number }) => {
+          const { config, log } = commandSetup(program);
+          await runDashboard(config, log, flags);
+          return ExitCode.DONE;
+        },
+      ),
+    );
 }

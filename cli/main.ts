@@ -2,7 +2,8 @@
 // plain sentence and the exit code its code has (runtime/errors.ts), here and nowhere else.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { exitCodeOf, FlowwatchError } from '../runtime/index.ts';
+import { ExitCode, exitCodeOf, FlowwatchError } from '../runtime/index.ts';
+import { CommandOutcome } from './command-outcome.ts';
 import { addConsumeCommand } from './consume-cli.ts';
 import { addDashboardCommand } from './dashboard-cli.ts';
 import { requestedLogLevel, withGlobalOptions } from './options.ts';
@@ -18,28 +19,30 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
   version: string;
 };
 
-export function buildProgram(): Command {
+/** The program; the action that runs leaves the exit code it returns in `outcome`. */
+export function buildProgram(outcome: CommandOutcome = new CommandOutcome()): Command {
   const program = withGlobalOptions(
     new Command('flowwatch').description(
       'Which devices are web servers? Stream netflow through Kafka, count port-80 flows per device exactly once in Redis, and check the stream against the batch answer.',
     ),
   ).version(version, '-V, --version', 'print the version of flowwatch');
-  addProduceCommand(program);
-  addConsumeCommand(program);
-  addVerifyCommand(program);
-  addTopCommand(program);
-  addDashboardCommand(program);
-  addWalkthroughCommand(program);
+  addProduceCommand(program, outcome);
+  addConsumeCommand(program, outcome);
+  addVerifyCommand(program, outcome);
+  addTopCommand(program, outcome);
+  addDashboardCommand(program, outcome);
+  addWalkthroughCommand(program, outcome);
   return throwUsageErrors(program);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const outcome = new CommandOutcome();
+  const program = buildProgram(outcome);
   try {
     await program.parseAsync([...argv]);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return outcome.exitCode;
   } catch (error) {
-    if (isDoneEarly(error)) return 0;
+    if (isDoneEarly(error)) return ExitCode.DONE;
     return reportError(error, requestedLogLevel(program));
   }
 }

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { DEFAULT_PARTITIONS } from '../kafka/index.ts';
 import { DEFAULT_BATCH_SIZE, DEFAULT_LINGER_MS, runProduce } from '../producer/index.ts';
-import { EXIT_INTERRUPTED } from '../runtime/index.ts';
+import { ExitCode } from '../runtime/index.ts';
+import type { CommandOutcome } from './command-outcome.ts';
 import {
   commandSetup,
   integer,
@@ -27,7 +28,7 @@ interface ProduceFlags extends PaceFlags, MetricsFlags {
   readonly progress: boolean;
 }
 
-export function addProduceCommand(program: Command): void {
+export function addProduceCommand(program: Command, outcome: CommandOutcome): void {
   const command = program
     .command('produce')
     .description(
@@ -62,20 +63,23 @@ export function addProduceCommand(program: Command): void {
     )
     .option('--json', 'print the summary as one JSON object')
     .option('--no-progress', 'no live progress line, even on a terminal');
-  withMetricsOptions(command).action(async (file: string, flags: ProduceFlags) => {
-    const { config, log } = commandSetup(program);
-    const summary = await runProduce(config, log, {
-      file,
-      source: flags.source,
-      again: flags.again === true,
-      partitions: flags.partitions,
-      batchSize: flags.batchSize,
-      lingerMs: flags.lingerMs,
-      pace: paceFrom(flags, undefined),
-      json: flags.json === true,
-      progress: flags.progress && process.stderr.isTTY === true,
-      metrics: metricsServer(flags, config),
-    });
-    process.exitCode = summary.complete ? 0 : EXIT_INTERRUPTED;
-  });
+  withMetricsOptions(command).action(
+    outcome.action(async (file: string, flags: ProduceFlags) => {
+      const { config, log } = commandSetup(program);
+      const summary = await runProduce(config, log, {
+        file,
+        source: flags.source,
+        again: flags.again === true,
+        partitions: flags.partitions,
+        batchSize: flags.batchSize,
+        lingerMs: flags.lingerMs,
+        pace: paceFrom(flags, undefined),
+        json: flags.json === true,
+        progress: flags.progress && process.stderr.isTTY === true,
+        metrics: metricsServer(flags, config),
+      });
+      // A run stopped before its input's end says so in its exit, as a signal would.
+      return summary.complete ? ExitCode.DONE : ExitCode.INTERRUPTED;
+    }),
+  );
 }

@@ -1,12 +1,13 @@
 // `flowwatch verify [FILE]`.
 import type { Command } from 'commander';
 import { runVerify } from '../verify/index.ts';
+import type { CommandOutcome } from './command-outcome.ts';
 import { commandSetup, integer, SAMPLE_FILE } from './options.ts';
 
 /** Devices with at least this many web requests are called likely web servers. */
 export const DEFAULT_MIN_COUNT = 10;
 
-export function addVerifyCommand(program: Command): void {
+export function addVerifyCommand(program: Command, outcome: CommandOutcome): void {
   program
     .command('verify')
     .description(
@@ -21,13 +22,15 @@ export function addVerifyCommand(program: Command): void {
       DEFAULT_MIN_COUNT,
     )
     .option('--json', 'print the report as one JSON object')
-    .action(async (file: string, flags: { partial?: boolean; minCount: number; json?: boolean }) => {
-      const { config, log } = commandSetup(program);
-      process.exitCode = await runVerify(config, log, {
-        file,
-        partial: flags.partial === true,
-        json: flags.json === true,
-        minCount: flags.minCount,
-      });
-    });
+    .action(
+      outcome.action(async (file: string, flags: { partial?: boolean; minCount: number; json?: boolean }) => {
+        const { config, log } = commandSetup(program);
+        return runVerify(config, log, {
+          file,
+          partial: flags.partial === true,
+          json: flags.json === true,
+          minCount: flags.minCount,
+        });
+      }),
+    );
 }

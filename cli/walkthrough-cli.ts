@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DEFAULT_PARTITIONS } from '../kafka/index.ts';
 import { createLogger } from '../runtime/index.ts';
 import { RunLogs, runWalkthrough } from '../walkthrough/index.ts';
+import type { CommandOutcome } from './command-outcome.ts';
 import {
   configFrom,
   DEFAULT_DASHBOARD_PORT,
@@ -35,7 +36,7 @@ interface WalkthroughFlags extends PaceFlags {
   readonly reset?: boolean;
 }
 
-export function addWalkthroughCommand(program: Command): void {
+export function addWalkthroughCommand(program: Command, outcome: CommandOutcome): void {
   const command = program
     .command('walkthrough')
     .description(
@@ -70,24 +71,26 @@ export function addWalkthroughCommand(program: Command): void {
       '--reset',
       'delete what the topic, its dead-letter topic, the group and the key prefix hold even if no walkthrough made it (named in one line first); without it the walkthrough refuses such names',
     )
-    .action(async (file: string, flags: WalkthroughFlags) => {
-      const config = configFrom(program);
-      // Its own log and its processes' go to files: the terminal shows the walkthrough's sentences only.
-      const logs = RunLogs.open(runDirectory(), config.topic);
-      const log = createLogger(config.logLevel, logs.destination('walkthrough'));
-      process.exitCode = await runWalkthrough(config, log, {
-        file,
-        consumers: flags.consumers,
-        partitions: flags.partitions,
-        pace: flags.maxSpeed ? undefined : paceFrom(flags, { rate: DEFAULT_WALKTHROUGH_RATE }),
-        top: flags.top,
-        minCount: flags.minCount,
-        terminal: process.stdout.isTTY === true,
-        refreshMs: 250,
-        catchUpTimeoutMs: 120_000,
-        dashboardPort: flags.dashboardPort,
-        reset: flags.reset === true,
-        logs,
-      });
-    });
+    .action(
+      outcome.action(async (file: string, flags: WalkthroughFlags) => {
+        const config = configFrom(program);
+        // Its own log and its processes' go to files: the terminal shows the walkthrough's sentences only.
+        const logs = RunLogs.open(runDirectory(), config.topic);
+        const log = createLogger(config.logLevel, logs.destination('walkthrough'));
+        return runWalkthrough(config, log, {
+          file,
+          consumers: flags.consumers,
+          partitions: flags.partitions,
+          pace: flags.maxSpeed ? undefined : paceFrom(flags, { rate: DEFAULT_WALKTHROUGH_RATE }),
+          top: flags.top,
+          minCount: flags.minCount,
+          terminal: process.stdout.isTTY === true,
+          refreshMs: 250,
+          catchUpTimeoutMs: 120_000,
+          dashboardPort: flags.dashboardPort,
+          reset: flags.reset === true,
+          logs,
+        });
+      }),
+    );
 }

@@ -5,9 +5,10 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { deadLetterTopic } from '../config/index.ts';
 import { deadLetterBounds, refuseTopicsTooSmall } from '../flow/index.ts';
 import { type RecordBatchLimit, readRecordBatchLimitsPatiently } from '../kafka/index.ts';
-import { isFlowwatchError, type Logger } from '../runtime/index.ts';
+import type { Logger } from '../runtime/index.ts';
 import { otherGroup, type PartitionId, type StateClient, StateReader, StateWriter } from '../state/index.ts';
 import { BatchApplier } from './batch-applier.ts';
+import { batchFailure } from './batch-failure.ts';
 import { type ConsumerInstrumentation, consumerInstrumentation } from './consumer-events.ts';
 import { DeadLetterSender } from './dead-letter-sender.ts';
 import { PartitionFencing } from './partition-fencing.ts';
@@ -158,10 +159,11 @@ export class GroupMember {
       partitionsConsumedConcurrently: this.options.partitionsConcurrently,
       eachBatch: (payload) =>
         this.applier.apply(payload).catch((error: unknown) => {
-          // Redis refusing for good (not a refusal someone can lift, not an outage): kafkajs would
-          // run the batch again and again; the member ends instead, with the reason in one sentence.
-          // Not thrown on: kafkajs would log it again with its stack; the batch stays unresolved.
-          if (isFlowwatchError(error) && !error.retriable) return this.fail(error);
+          // An error no retry cures (Redis or Kafka refusing for good, a fault of our own): kafkajs
+          // would run the batch again and again, restarting for ever; the member ends instead, with
+          // the reason in one sentence. Not thrown on: kafkajs would log it again with its stack; the
+          // batch stays unresolved.
+          if (batchFailure(error) === 'end') return this.fail(error as Error);
           throw error;
         }),
     });

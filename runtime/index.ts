@@ -1,6 +1,6 @@
 // What every process runs on: errors and exit codes, signals and stops, logging, instrumentation
 // events, polling and retries, starting a flowwatch process, and making sure Kafka and Redis answer.
-export { ErrorCode, EXIT_INTERRUPTED, exitCodeOf, FlowwatchError, isFlowwatchError, isRetriable } from './errors.ts';
+export { ErrorCode, ExitCode, exitCodeOf, FlowwatchError, isFlowwatchError, isRetriable } from './errors.ts';
 export { parseEvents, streamEvents } from './event-stream.ts';
 export { spawnFlowwatch } from './flowwatch-process.ts';
 export { Instrumentation, type InstrumentationEvent } from './instrumentation.ts';

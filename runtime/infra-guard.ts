@@ -8,7 +8,7 @@ import { connectRedis, createRedis, describeRedis } from '../state/index.ts';
 import { ErrorCode, FlowwatchError } from './errors.ts';
 import { createLogger } from './logger.ts';
 
-const script = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
+const script = (name: string) => fileURLToPath(new URL(`../infra/${name}`, import.meta.url));
 
 export interface InfraGuard {
   readonly started: boolean;

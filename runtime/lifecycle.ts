@@ -1,6 +1,6 @@
 // Signal handling for every long-running command: the first SIGINT/SIGTERM asks for a graceful stop,
 // a second one exits at once.
-import { ErrorCode, EXIT_INTERRUPTED, FlowwatchError } from './errors.ts';
+import { ErrorCode, ExitCode, FlowwatchError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 export interface StopSignal {
@@ -21,14 +21,14 @@ export function onStopSignals(log: Logger, options: { exitAfterMs?: number } = {
   const handler = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       log.warn({ signal: name }, 'second stop signal: exiting now');
-      process.exit(EXIT_INTERRUPTED);
+      process.exit(ExitCode.INTERRUPTED);
     }
     log.info({ signal: name }, 'stopping gracefully (again to force)');
     if (options.exitAfterMs !== undefined) {
       const bound = options.exitAfterMs;
       setTimeout(() => {
         log.warn({ timeoutMs: bound }, 'could not stop gracefully in time; exiting now');
-        process.exit(EXIT_INTERRUPTED);
+        process.exit(ExitCode.INTERRUPTED);
       }, bound).unref();
     }
     controller.abort(name);

@@ -7,8 +7,8 @@ export { type SpillFolder, spillFolder } from './spill-folder.ts';
 export {
   formatReport,
   runVerify,
-  VerifyExit,
   type VerifyOptions,
   type VerifyReport,
+  verdictExitCode,
   verify,
 } from './verify-command.ts';

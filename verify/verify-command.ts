@@ -6,7 +6,7 @@ import { type Config, deadLetterTopic } from '../config/index.ts';
 import { formatCount as n } from '../display/index.ts';
 import { openFlowInput } from '../flow/index.ts';
 import { connectAdmin, createKafka } from '../kafka/index.ts';
-import { ErrorCode, FlowwatchError, type Logger } from '../runtime/index.ts';
+import { ErrorCode, ExitCode, FlowwatchError, type Logger } from '../runtime/index.ts';
 import {
   connectRedis,
   createRedis,
@@ -48,13 +48,16 @@ export interface VerifyReport {
   readonly comparison: Comparison;
 }
 
-export const VerifyExit = { identical: 0, different: 1 } as const;
+/** The exit code of a comparison that ran: done when stream and batch agree, "differ" otherwise. */
+export function verdictExitCode(report: Pick<VerifyReport, 'identical'>): number {
+  return report.identical ? ExitCode.DONE : ExitCode.DIFFER;
+}
 
 export async function runVerify(config: Config, log: Logger, options: VerifyOptions): Promise<number> {
   const report = await verify(config, log, options);
   if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(`${formatReport(report, options.minCount)}\n`);
-  return report.identical ? VerifyExit.identical : VerifyExit.different;
+  return verdictExitCode(report);
 }
 
 export async function verify(config: Config, log: Logger, options: VerifyOptions): Promise<VerifyReport> {

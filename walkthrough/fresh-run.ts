@@ -4,7 +4,7 @@
 // refuses, naming what it found.
 import type { Admin } from 'kafkajs';
 import { deadLetterTopic } from '../config/index.ts';
-import { ensureTopics } from '../kafka/index.ts';
+import { ensureTopics, kafkaRefused } from '../kafka/index.ts';
 import { ErrorCode, FlowwatchError, isFlowwatchError, retrying } from '../runtime/index.ts';
 import {
   heldState,
@@ -74,13 +74,20 @@ export async function prepareFreshRun(
     });
     const offsets = await admin.fetchTopicOffsets(names.topic);
     if (offsets.length !== names.partitions || offsets.some((p) => p.high !== '0'))
-      throw new Error(`topic ${names.topic} could not be recreated`);
+      throw new TopicNotRecreated(`topic ${names.topic} could not be recreated`);
   };
-  await retrying(recreate, {
-    timeoutMs: RECREATE_TIMEOUT_MS,
-    intervalMs: 300,
-    retriable: (error) => !isFlowwatchError(error),
-  });
+  await retrying(recreate, { timeoutMs: RECREATE_TIMEOUT_MS, intervalMs: 300, retriable: recreationRetriable });
+}
+
+/** The broker still answers with the topic just deleted (its partitions, its offsets). */
+export class TopicNotRecreated extends Error {}
+
+/**
+ * Whether recreating the topics may take on another try: the deleted topic lingering in the brokers'
+ * metadata, Kafka slow or away for a moment. A refusal (an authorization, a layout) ends the run at once.
+ */
+export function recreationRetriable(error: unknown): boolean {
+  return error instanceof TopicNotRecreated || !(isFlowwatchError(error) || kafkaRefused(error));
 }
 
 /** The topics that hold messages; an empty topic holds nothing to lose. */

@@ -3,8 +3,8 @@
 // or "still has members" ends the run with Kafka's reason, never silently.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
-import { kafkaRetriable } from '../kafka/index.ts';
-import { ErrorCode, FlowwatchError, isFlowwatchError } from '../runtime/index.ts';
+import { kafkaFailure } from '../kafka/index.ts';
+import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
 import type { HeldGroup } from './names-in-use.ts';
 
 /** How long members may take to leave: a run that just ended has its members gone within their session. */
@@ -19,7 +19,7 @@ interface GroupAnswer {
 /** The group when it has committed offsets or members; undefined when the coordinator knows none. */
 export async function heldGroup(admin: Admin, group: string): Promise<HeldGroup | undefined> {
   const { groups } = await admin.describeGroups([group]).catch((error: unknown) => {
-    throw kafkaRefusal(error, `describe group ${group}`);
+    throw kafkaFailure(error, `describe group ${group}`);
   });
   const described = groups.find((g) => g.groupId === group);
   if (described === undefined || described.state === 'Dead') return undefined;
@@ -55,16 +55,5 @@ export function groupDeletionOutcome(error: unknown, group: string): 'absent' | 
   const answer = answers?.find((a) => a.groupId === group) ?? answers?.[0];
   if (answer?.error?.type === 'GROUP_ID_NOT_FOUND') return 'absent';
   if (answer?.error?.type === 'NON_EMPTY_GROUP') return 'members';
-  throw kafkaRefusal(answer?.error ?? error, `delete the offsets of group ${group}`);
-}
-
-function kafkaRefusal(error: unknown, what: string): FlowwatchError {
-  if (isFlowwatchError(error)) return error;
-  const { message, type } = error as { message?: string; type?: string };
-  const reason = `${message ?? String(error)}${type === undefined ? '' : ` (${type})`}`;
-  return kafkaRetriable(error)
-    ? new FlowwatchError(ErrorCode.KAFKA_UNREACHABLE, `Kafka did not answer when asked to ${what}: ${reason}`, {
-        cause: error,
-      })
-    : new FlowwatchError(ErrorCode.KAFKA_REFUSED, `Kafka refused to ${what}: ${reason}`, { cause: error });
+  throw kafkaFailure(answer?.error ?? error, `delete the offsets of group ${group}`);
 }

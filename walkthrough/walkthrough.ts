@@ -2,7 +2,6 @@
 // a fresh run, starts the consumer group and the producer, shows the ranking growing, waits until
 // the state has caught up, and ends with the batch check.
 
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import { type Config, deadLetterTopic } from '../config/index.ts';
 import { DashboardServer } from '../dashboard/index.ts';
@@ -10,10 +9,11 @@ import { formatCount as n } from '../display/index.ts';
 import { connectAdmin, createKafka } from '../kafka/index.ts';
 import type { Pace } from '../producer/index.ts';
 import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
-import { ErrorCode, FlowwatchError, type Logger, onStopSignals } from '../runtime/index.ts';
+import { type Logger, onStopSignals } from '../runtime/index.ts';
 import { ensureInfra } from '../runtime/infra-guard.ts';
-import { connectRedis, createRedis, isCaughtUp, StateReader, stateKeys, stateProgress } from '../state/index.ts';
-import { formatReport, verify } from '../verify/index.ts';
+import { connectRedis, createRedis, StateReader, stateKeys, stateProgress } from '../state/index.ts';
+import { formatReport, verdictExitCode, verify } from '../verify/index.ts';
+import { watchUntilCaughtUp } from './catch-up-watch.ts';
 import { prepareFreshRun } from './fresh-run.ts';
 import { FlowwatchProcess } from './pipeline-processes.ts';
 import { RankingDisplay } from './ranking-display.ts';
@@ -110,37 +110,18 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     const state = new StateReader(redis, config.keyPrefix);
     const display = new RankingDisplay(state, config.topic, options);
     const started = performance.now();
-    let producerDoneAt: number | undefined;
-    for (;;) {
-      if (stop.signal.aborted)
-        throw new FlowwatchError(ErrorCode.INTERRUPTED, 'interrupted: consumers and producer stopped');
-      const progress = await stateProgress(admin, state, topics).catch(() => undefined);
-      await display.draw(progress);
-      if (producer.code !== undefined && producer.code !== 0) {
-        throw new FlowwatchError(
-          ErrorCode.PROCESS_FAILED,
-          `the producer failed (exit ${producer.code}): ${producer.reason} (its log: ${producer.logFile})`,
-        );
-      }
-      const dead = processes.find((p) => p !== producer && p.exitedEarly);
-      if (dead !== undefined) {
-        throw new FlowwatchError(
-          ErrorCode.PROCESS_FAILED,
-          `${dead.name} stopped unexpectedly (exit ${dead.code}): ${dead.reason} (its log: ${dead.logFile})`,
-        );
-      }
-      if (producer.code === 0) {
-        if (progress !== undefined && isCaughtUp(progress)) break;
-        producerDoneAt ??= performance.now();
-        if (performance.now() - producerDoneAt > options.catchUpTimeoutMs) {
-          throw new FlowwatchError(
-            ErrorCode.STATE_INCOMPLETE,
-            `the consumers did not catch up within ${options.catchUpTimeoutMs / 1000} s`,
-          );
-        }
-      }
-      await sleep(options.refreshMs, undefined, { signal: stop.signal }).catch(() => undefined);
-    }
+    // Connected above; the closure below would not see the `let` narrowed.
+    const kafka = admin;
+    await watchUntilCaughtUp(
+      {
+        progress: () => stateProgress(kafka, state, topics),
+        draw: (progress) => display.draw(progress),
+        producer,
+        processes,
+        signal: stop.signal,
+      },
+      options,
+    );
     display.done();
     const streamedSeconds = (performance.now() - started) / 1000;
     await Promise.all(processes.map((p) => p.stop()));
@@ -159,7 +140,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     say(
       `read the state yourself: ${redisCliCommand(config, `ZREVRANGE ${stateKeys.webservers(config.keyPrefix)} 0 9 WITHSCORES`)}`,
     );
-    return report.identical ? 0 : 1;
+    return verdictExitCode(report);
   } finally {
     stop.dispose();
     // Before Redis may stop: the pages get the final state, the check included, and keep showing it.

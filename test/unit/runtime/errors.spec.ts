@@ -1,6 +1,6 @@
 import { ReplyError } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, exitCodeOf, FlowwatchError, isRetriable } from '../../../runtime/index.ts';
+import { ErrorCode, ExitCode, exitCodeOf, FlowwatchError, isRetriable } from '../../../runtime/index.ts';
 import { redisFailure } from '../../../state/index.ts';
 
 describe('the error table', () => {
@@ -8,6 +8,20 @@ describe('the error table', () => {
     expect(exitCodeOf(new FlowwatchError(ErrorCode.INTERRUPTED, 'stopped'))).toBe(130);
     expect(exitCodeOf(new FlowwatchError(ErrorCode.INPUT_NOT_FOUND, 'no file'))).toBe(2);
     expect(exitCodeOf(new Error('anything else'))).toBe(2);
+  });
+
+  it('keeps the exit codes users and scripts rely on', () => {
+    expect(ExitCode).toEqual({ DONE: 0, DIFFER: 1, FAILED: 2, INTERRUPTED: 130 });
+  });
+
+  it('names each code once: FW_ and its name, with the exit code and retriable flag of its row', () => {
+    for (const [name, code] of Object.entries(ErrorCode)) {
+      expect(code).toBe(`FW_${name}`);
+      const error = new FlowwatchError(code, 'any');
+      expect(typeof error.retriable).toBe('boolean');
+      expect(error.exitCode).toBe(code === ErrorCode.INTERRUPTED ? ExitCode.INTERRUPTED : ExitCode.FAILED);
+    }
+    expect(Object.isFrozen(ErrorCode)).toBe(true);
   });
 
   it('calls only an unreachable server retriable', () => {

@@ -1,0 +1,29 @@
+// A failed Kafka request: as one plain sentence with its code, away for a while (retriable) or refused
+// for good, with Kafka's own words and error type kept; and whether a broker refused it for good.
+import kafkajs from 'kafkajs';
+import { ErrorCode, FlowwatchError, isFlowwatchError } from '../runtime/index.ts';
+import { kafkaRetriable } from './kafka-retriable.ts';
+
+/** `what`: the request, as the end of "Kafka refused to ...", e.g. "describe group g". */
+export function kafkaFailure(error: unknown, what: string): FlowwatchError {
+  if (isFlowwatchError(error)) return error;
+  const { message, type } = (error ?? {}) as { message?: string; type?: string };
+  const reason = `${message ?? String(error)}${type === undefined ? '' : ` (${type})`}`;
+  return kafkaRetriable(error)
+    ? new FlowwatchError(ErrorCode.KAFKA_UNREACHABLE, `Kafka did not answer when asked to ${what}: ${reason}`, {
+        cause: error,
+      })
+    : new FlowwatchError(ErrorCode.KAFKA_REFUSED, `Kafka refused to ${what}: ${reason}`, { cause: error });
+}
+
+/**
+ * True when a broker answered with a refusal no retry changes (an authorization, a policy), wherever
+ * kafkajs put that answer: the error itself, its causes, or the answers an aggregate error gathers.
+ * A timeout or a broker away is no refusal, whatever kafkajs' retriable flag says of it.
+ */
+export function kafkaRefused(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  if (error instanceof kafkajs.KafkaJSProtocolError && error.retriable === false) return true;
+  const { cause, errors } = error as { cause?: unknown; errors?: unknown };
+  return kafkaRefused(cause) || (Array.isArray(errors) && errors.some(kafkaRefused));
+}

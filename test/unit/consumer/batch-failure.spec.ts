@@ -1,0 +1,44 @@
+import kafkajs from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { batchFailure } from '../../../consumer/batch-failure.ts';
+import { ErrorCode, FlowwatchError } from '../../../runtime/index.ts';
+
+const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } =
+  kafkajs;
+
+/** A broker's answer as kafkajs throws it (its protocol errors carry the type and retriable flag of the code). */
+const answer = (type: string, retriable: boolean) =>
+  new KafkaJSProtocolError({ type, code: 0, message: type, retriable } as unknown as Error);
+
+describe('the error a batch ended with', () => {
+  it('ends the member on a flowwatch error no retry cures, with it as the reason', () => {
+    expect(batchFailure(new FlowwatchError(ErrorCode.STATE_OTHER_GROUP, 'another group'))).toBe('end');
+  });
+
+  it('hands Redis away back to kafkajs, which runs the batch again', () => {
+    expect(batchFailure(new FlowwatchError(ErrorCode.REDIS_UNREACHABLE, 'away'))).toBe('hand back');
+  });
+
+  it('ends the member on an error nothing says may pass, which kafkajs would restart for ever', () => {
+    expect(batchFailure(new Error('a fault of our own'))).toBe('end');
+    expect(batchFailure(new TypeError('x is undefined'))).toBe('end');
+    expect(batchFailure('a thrown string')).toBe('end');
+  });
+
+  it('hands back what Kafka may still cure: a lost broker, retries run out on one', () => {
+    const lost = new KafkaJSConnectionError('Connection error: ECONNREFUSED');
+    expect(batchFailure(lost)).toBe('hand back');
+    expect(batchFailure(new KafkaJSNumberOfRetriesExceeded(lost, { retryCount: 5, retryTime: 300 }))).toBe('hand back');
+  });
+
+  it('hands a rebalance back, whose errors kafkajs marks not retriable: it re-joins the group', () => {
+    expect(batchFailure(answer('REBALANCE_IN_PROGRESS', false))).toBe('hand back');
+    expect(batchFailure(answer('ILLEGAL_GENERATION', false))).toBe('hand back');
+    expect(batchFailure(answer('UNKNOWN_MEMBER_ID', false))).toBe('hand back');
+  });
+
+  it('ends the member on a refusal of Kafka no retry cures (kafkajs would crash without restart)', () => {
+    expect(batchFailure(answer('TOPIC_AUTHORIZATION_FAILED', false))).toBe('end');
+    expect(batchFailure(new KafkaJSNonRetriableError(answer('GROUP_AUTHORIZATION_FAILED', false)))).toBe('end');
+  });
+});
