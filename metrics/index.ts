@@ -8,4 +8,11 @@ export {
   type MetricsServerOptions,
   serveMetrics,
 } from './metrics-server.ts';
-export { type MetricLabels, scrapedCounter, scrapedGauge } from './scraped-metrics.ts';
+export {
+  type CounterRow,
+  type MetricLabels,
+  scrapedCounter,
+  scrapedCounters,
+  scrapedGauge,
+} from './scraped-metrics.ts';
+export { stateWatermarkGauge } from './state-metrics.ts';
