@@ -1,6 +1,6 @@
 // The configuration every command shares: read from the environment once, validated, frozen.
 import { z } from 'zod';
-import { isHostEntry } from '../metrics/allowed-hosts.ts';
+import { isHostEntry } from '../http/allowed-hosts.ts';
 import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
 import { checkEventsFile, checkSettingsTogether, isConnectablePort, portOf } from './config-rules.ts';
 import {
