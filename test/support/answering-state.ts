@@ -29,3 +29,11 @@ export function answeringState(answers: AnsweringState = {}): StateReader {
     ...answers.reads,
   } as unknown as StateReader;
 }
+
+/** A read that fails as one to a Redis refusing connections while `down()` holds, and answers `value` otherwise. */
+export function refusedWhile<T>(down: () => boolean, value: T): () => Promise<T> {
+  return async () => {
+    if (down()) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+    return value;
+  };
+}

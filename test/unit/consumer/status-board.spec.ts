@@ -4,7 +4,8 @@ import type { ConsumerInstrumentation } from '../../../consumer/index.ts';
 import { StatusBoard } from '../../../consumer/status-board.ts';
 import { createLogger, type Logger } from '../../../runtime/index.ts';
 import type { RankedDevice } from '../../../state/index.ts';
-import { answeringState } from '../../support/answering-state.ts';
+import { answeringState, refusedWhile } from '../../support/answering-state.ts';
+import { capturedStdout } from '../../support/captured-stdout.ts';
 import { HOSTILE_CONTROLS, HOSTILE_DEVICES, HOSTILE_DEVICES_SHOWN } from '../../support/hostile-names.ts';
 
 const ranking: RankedDevice[] = Object.values(HOSTILE_DEVICES).map((device, i) => ({ device, webRequests: 40 - i }));
@@ -23,13 +24,9 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("the consumer's status board", () => {
   it('shows device names with terminal controls escaped in the table it redraws on a terminal', async () => {
-    let out = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      out += String(chunk);
-      return true;
+    const out = await capturedStdout(async () => {
+      await board(true, {} as Logger).draw();
     });
-    await board(true, {} as Logger).draw();
-    vi.restoreAllMocks();
     for (const shown of Object.values(HOSTILE_DEVICES_SHOWN)) expect(out).toContain(shown);
     for (const raw of Object.values(HOSTILE_DEVICES)) expect(out).not.toContain(raw);
     for (const control of HOSTILE_CONTROLS) expect(out).not.toContain(control);
@@ -56,15 +53,11 @@ describe("the consumer's status board", () => {
   });
 
   it('shows the time outliers beside the other totals on a terminal', async () => {
-    let out = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      out += String(chunk);
-      return true;
+    const out = await capturedStdout(async () => {
+      const outliers = answeringState({ ranking, totals: { ...totals, timeOutliers: 7 } });
+      const options = { topic: 'flows', top: 10, intervalMs: 1000, terminal: true };
+      await new StatusBoard(outliers, admin, events, options, {} as Logger).draw();
     });
-    const outliers = answeringState({ ranking, totals: { ...totals, timeOutliers: 7 } });
-    const options = { topic: 'flows', top: 10, intervalMs: 1000, terminal: true };
-    await new StatusBoard(outliers, admin, events, options, {} as Logger).draw();
-    vi.restoreAllMocks();
     expect(out).toContain('time outliers 7');
   });
 });
@@ -77,15 +70,7 @@ describe("the consumer's status board when the state cannot be read", () => {
   }
   const WARN = 40;
   let redisDown = true;
-  const failing = answeringState({
-    totals,
-    reads: {
-      ranking: async () => {
-        if (redisDown) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
-        return ranking;
-      },
-    },
-  });
+  const failing = answeringState({ totals, reads: { ranking: refusedWhile(() => redisDown, ranking) } });
 
   it('says so at warn once, not at every refresh, and says when it reads again', async () => {
     redisDown = true;
@@ -112,20 +97,16 @@ describe("the consumer's status board when the state cannot be read", () => {
 
   it('shows the failure on the board it redraws on a terminal', async () => {
     redisDown = true;
-    let out = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      out += String(chunk);
-      return true;
+    const out = await capturedStdout(async () => {
+      const { log } = infoLog();
+      await new StatusBoard(
+        failing,
+        admin,
+        events,
+        { topic: 'flows', top: 10, intervalMs: 1000, terminal: true },
+        log,
+      ).draw();
     });
-    const { log } = infoLog();
-    await new StatusBoard(
-      failing,
-      admin,
-      events,
-      { topic: 'flows', top: 10, intervalMs: 1000, terminal: true },
-      log,
-    ).draw();
-    vi.restoreAllMocks();
     expect(out).toContain('ECONNREFUSED');
   });
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RankedDevice } from '../../../state/index.ts';
+import type { RankedDevice, StateReader } from '../../../state/index.ts';
 import { RankingDisplay } from '../../../walkthrough/ranking-display.ts';
-import { answeringState } from '../../support/answering-state.ts';
+import { answeringState, refusedWhile } from '../../support/answering-state.ts';
+import { capturedStdout } from '../../support/captured-stdout.ts';
 import {
   HOSTILE_CONTROLS,
   HOSTILE_DEVICES,
@@ -15,21 +16,17 @@ const ranking: RankedDevice[] = Object.values(HOSTILE_DEVICES).map((device, i) =
 const totals = { flows: 100, webRequests: 40 };
 const state = answeringState({ ranking, totals });
 
-/** What the display writes to standard output while `draw` runs. */
-async function printed(terminal: boolean): Promise<string> {
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    const display = new RankingDisplay(state, 'flows', { top: 10, minCount: 1, terminal });
-    await display.draw([]);
+/** What a display of `from` writes to standard output while `draws` run (by default, one draw). */
+function printed(
+  terminal: boolean,
+  from: StateReader = state,
+  draws: (display: RankingDisplay) => Promise<void> = (display) => display.draw([]),
+): Promise<string> {
+  return capturedStdout(async () => {
+    const display = new RankingDisplay(from, 'flows', { top: 10, minCount: 1, terminal });
+    await draws(display);
     display.done();
-  } finally {
-    write.mockRestore();
-  }
-  return out;
+  });
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -52,36 +49,12 @@ describe("the walkthrough's ranking display", () => {
 
 describe("the walkthrough's ranking display when the state cannot be read", () => {
   let redisDown = true;
-  const failing = answeringState({
-    ranking,
-    reads: {
-      totals: async () => {
-        if (redisDown) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
-        return { flows: 100, webRequests: 40, invalidLines: 0, undecodable: 0, timeOutliers: 0 };
-      },
-    },
-  });
-
-  /** What the display writes while `draws` run one after another. */
-  async function printedWhile(terminal: boolean, draws: (display: RankingDisplay) => Promise<void>): Promise<string> {
-    let out = '';
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      out += String(chunk);
-      return true;
-    });
-    try {
-      const display = new RankingDisplay(failing, 'flows', { top: 10, minCount: 1, terminal });
-      await draws(display);
-      display.done();
-    } finally {
-      write.mockRestore();
-    }
-    return out;
-  }
+  const counted = { flows: 100, webRequests: 40, invalidLines: 0, undecodable: 0, timeOutliers: 0 };
+  const failing = answeringState({ ranking, reads: { totals: refusedWhile(() => redisDown, counted) } });
 
   it('says so in a line of its own, once while the failure lasts, and shows the ranking again after', async () => {
     redisDown = true;
-    const out = await printedWhile(false, async (display) => {
+    const out = await printed(false, failing, async (display) => {
       await display.draw([]);
       await display.draw([]);
       redisDown = false;
@@ -94,7 +67,7 @@ describe("the walkthrough's ranking display when the state cannot be read", () =
 
   it('shows the failure in place of the ranking on a terminal', async () => {
     redisDown = true;
-    const out = await printedWhile(true, (display) => display.draw([]));
+    const out = await printed(true, failing);
     expect(out).toContain('ECONNREFUSED');
   });
 });
