@@ -71,7 +71,7 @@ export class StateViewReader {
   async readWith<M>(more: MoreReads<M>): Promise<[StateView, M]> {
     const { readTimeoutMs } = this.options;
     const ends = this.kafka === undefined ? undefined : within(this.readEnds(this.kafka), readTimeoutMs, 'Kafka');
-    // Read after Redis answers; until then a Kafka failure is not unhandled.
+    // Awaited only once Redis has answered: until then a Kafka failure must not count as unhandled.
     ends?.catch(() => undefined);
     let redis: Awaited<ReturnType<typeof this.readRedis<M>>>;
     try {
