@@ -2,7 +2,14 @@
 // member's events (the same ones its stop summary shows): the hot path does no work for them. The
 // watermark is the state's, read from Redis at the scrape.
 import type { Registry } from 'prom-client';
-import { createMetricsRegistry, scrapedCounter, scrapedGauge } from '../metrics/index.ts';
+import {
+  type CounterRow,
+  createMetricsRegistry,
+  scrapedCounter,
+  scrapedCounters,
+  scrapedGauge,
+  stateWatermarkGauge,
+} from '../metrics/index.ts';
 import { settlesWithin } from '../runtime/index.ts';
 import { partitionOf } from '../state/index.ts';
 import type { RefusalReason } from './consumer-events.ts';
@@ -20,40 +27,47 @@ const WATERMARK_READ_MS = 1000;
 
 const REFUSAL_REASONS: readonly RefusalReason[] = ['offset-mismatch', 'fenced'];
 
+/** The member's running totals, each read from its statistics. */
+const MEMBER_TOTALS: readonly CounterRow<ConsumerStats>[] = [
+  {
+    name: 'flowwatch_consumer_flows_total',
+    help: 'Flows this member applied to the state.',
+    read: (s) => s.flowsApplied,
+  },
+  {
+    name: 'flowwatch_consumer_web_requests_total',
+    help: 'Web requests (flows to port 80) this member applied to the state.',
+    read: (s) => s.webRequestsApplied,
+  },
+  {
+    name: 'flowwatch_consumer_invalid_lines_total',
+    help: "Invalid lines this member counted from the producer's dead letters.",
+    read: (s) => s.invalidLinesApplied,
+  },
+  {
+    name: 'flowwatch_consumer_undecodable_messages_total',
+    help: 'Messages of the flow topic this member could not read: dead-lettered and counted.',
+    read: (s) => s.undecodable,
+  },
+  {
+    name: 'flowwatch_consumer_time_outliers_total',
+    help: 'Flows this member applied whose Time is past --max-event-time: in the totals, kept out of the hourly series.',
+    read: (s) => s.timeOutliers,
+  },
+  {
+    name: 'flowwatch_consumer_batches_applied_total',
+    help: 'Partition batches this member applied to Redis with their offsets.',
+    read: (s) => s.batchesApplied,
+  },
+];
+
 export function createConsumerMetrics(
   member: ConsumerMetricsSource,
   readWatermark: () => Promise<number | undefined>,
 ): Registry {
   const registry = createMetricsRegistry();
   const { stats } = member;
-  const total = (name: string, help: string, read: () => number) => scrapedCounter(registry, { name, help, read });
-
-  total('flowwatch_consumer_flows_total', 'Flows this member applied to the state.', () => stats.flowsApplied);
-  total(
-    'flowwatch_consumer_web_requests_total',
-    'Web requests (flows to port 80) this member applied to the state.',
-    () => stats.webRequestsApplied,
-  );
-  total(
-    'flowwatch_consumer_invalid_lines_total',
-    "Invalid lines this member counted from the producer's dead letters.",
-    () => stats.invalidLinesApplied,
-  );
-  total(
-    'flowwatch_consumer_undecodable_messages_total',
-    'Messages of the flow topic this member could not read: dead-lettered and counted.',
-    () => stats.undecodable,
-  );
-  total(
-    'flowwatch_consumer_time_outliers_total',
-    'Flows this member applied whose Time is past --max-event-time: in the totals, kept out of the hourly series.',
-    () => stats.timeOutliers,
-  );
-  total(
-    'flowwatch_consumer_batches_applied_total',
-    'Partition batches this member applied to Redis with their offsets.',
-    () => stats.batchesApplied,
-  );
+  scrapedCounters(registry, () => stats, MEMBER_TOTALS);
   scrapedCounter(registry, {
     name: 'flowwatch_consumer_batches_refused_total',
     help: 'Partition batches Redis refused, by reason: offset-mismatch (not at the stored offset) or fenced (another member owns the partition).',
@@ -94,20 +108,16 @@ export function createConsumerMetrics(
     stats.latency,
   );
   let watermark: number | undefined;
-  scrapedGauge(registry, {
-    name: 'flowwatch_state_watermark_seconds',
-    help: 'The event-time watermark of the state (LANL Time, seconds): hours ending at or before it are final.',
-    read: async () => {
-      // Redis away or slow: the scrape still answers, with the last watermark read.
-      const reading = readWatermark().then(
-        (value) => {
-          watermark = value;
-        },
-        () => undefined,
-      );
-      await settlesWithin(reading, WATERMARK_READ_MS);
-      return watermark;
-    },
+  stateWatermarkGauge(registry, async () => {
+    // Redis away or slow: the scrape still answers, with the last watermark read.
+    const reading = readWatermark().then(
+      (value) => {
+        watermark = value;
+      },
+      () => undefined,
+    );
+    await settlesWithin(reading, WATERMARK_READ_MS);
+    return watermark;
   });
   return registry;
 }

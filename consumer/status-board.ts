@@ -6,7 +6,15 @@ import logUpdate from 'log-update';
 import { deadLetterTopic } from '../config/index.ts';
 import { FlowRate, formatCount as n } from '../display/index.ts';
 import type { Logger } from '../runtime/index.ts';
-import { formatProgress, formatRanking, type StateReader, stateProgress } from '../state/index.ts';
+import {
+  failureText,
+  formatProgress,
+  formatRanking,
+  logReadCondition,
+  type StateReader,
+  type StateView,
+  StateViewReader,
+} from '../state/index.ts';
 import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
 
 export interface BoardOptions {
@@ -17,8 +25,7 @@ export interface BoardOptions {
 }
 
 export class StatusBoard {
-  private readonly state: StateReader;
-  private readonly admin: Admin;
+  private readonly view: StateViewReader;
   private readonly options: BoardOptions;
   private readonly log: Logger;
   private readonly rate: FlowRate;
@@ -27,9 +34,18 @@ export class StatusBoard {
   private drawing = false;
 
   constructor(state: StateReader, admin: Admin, events: ConsumerInstrumentation, options: BoardOptions, log: Logger) {
-    this.state = state;
-    this.admin = admin;
     this.options = options;
+    this.view = new StateViewReader(
+      state,
+      {
+        top: options.top,
+        minCount: 0,
+        topics: [options.topic, deadLetterTopic(options.topic)],
+        readTimeoutMs: Math.max(1000, 2 * options.intervalMs),
+      },
+      logReadCondition(log, 'the status board'),
+      { admin: async () => admin },
+    );
     this.log = log;
     this.rate = new FlowRate(options.intervalMs);
     events.on(ConsumerEvents.BATCH_APPLIED, ({ payload }) => {
@@ -56,11 +72,16 @@ export class StatusBoard {
     if (this.drawing) return;
     this.drawing = true;
     try {
-      const [ranking, totals, progress] = await Promise.all([
-        this.state.ranking(this.options.top),
-        this.state.totals(),
-        stateProgress(this.admin, this.state, [this.options.topic, deadLetterTopic(this.options.topic)]),
-      ]);
+      let view: StateView;
+      try {
+        view = await this.view.read();
+      } catch (error) {
+        // Logged once by the view; a terminal shows it in place of the board until Redis answers.
+        if (this.options.terminal)
+          logUpdate(`  the state cannot be read: ${failureText(error)} (shown again once it can)`);
+        return;
+      }
+      const { ranking, totals, progress } = view;
       const rate = Math.round(this.rate.record(this.flowsApplied, performance.now()) ?? 0);
       if (this.options.terminal) {
         logUpdate(
@@ -77,13 +98,11 @@ export class StatusBoard {
             flowsPerSecond: rate,
             // As they are: the JSON encoding escapes them; printable is for a terminal, not a log reader.
             top: ranking.map((r) => `${r.device}=${r.webRequests}`),
-            lag: Object.fromEntries(progress.map((p) => [`${p.topic}/${p.partition}`, p.lag])),
+            lag: progress && Object.fromEntries(progress.map((p) => [`${p.topic}/${p.partition}`, p.lag])),
           },
           'status',
         );
       }
-    } catch (error) {
-      this.log.debug({ err: error }, 'status board could not read the state');
     } finally {
       this.drawing = false;
     }

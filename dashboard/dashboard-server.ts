@@ -1,13 +1,13 @@
 // The dashboard's HTTP server: serves the page and pushes a snapshot of the state to every open page
 // over server-sent events, and the state's metrics for Prometheus at /metrics. Read-only by
 // construction: only GET is answered, on six fixed paths, and nothing it serves changes any state;
-// only to its own names (allowed-hosts.ts), to a bounded number of open pages.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// only to its own names (see HttpListener), to a bounded number of open pages.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/index.ts';
-import { HostAllowList, METRICS_PATH, serveMetrics } from '../metrics/index.ts';
-import { ErrorCode, FlowwatchError, type Logger } from '../runtime/index.ts';
+import { HttpListener } from '../http/index.ts';
+import { METRICS_PATH, serveMetrics } from '../metrics/index.ts';
+import type { Logger } from '../runtime/index.ts';
 import { createDashboardMetrics } from './dashboard-metrics.ts';
 import { loadPageAssets, type PageAsset } from './page-assets.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -52,8 +52,8 @@ export class DashboardServer {
   private readonly log: Logger;
   private readonly assets: ReadonlyMap<string, PageAsset>;
   private readonly reader: SnapshotReader;
-  private readonly server: Server;
-  private readonly hosts: HostAllowList;
+  /** Set once it listens, before any request can arrive. */
+  private listener: HttpListener | undefined;
   private readonly pages = new Set<ServerResponse>();
   /** The last snapshot as an event, sent at once to a page that opens. */
   private latest: string | undefined;
@@ -74,15 +74,22 @@ export class DashboardServer {
       readTimeoutMs: Math.max(1000, 2 * options.intervalMs),
     });
     this.metrics = createDashboardMetrics(() => this.snapshot);
-    this.hosts = new HostAllowList(options.host, config.allowedHosts);
-    this.server = createServer((request, response) => this.handle(request, response));
   }
 
   /** Listens, then reads the state every `intervalMs` until `stop`. */
   static async start(config: Config, log: Logger, options: DashboardOptions): Promise<DashboardServer> {
     const dashboard = new DashboardServer(config, log, options, await loadPageAssets());
     try {
-      await listen(dashboard.server, options);
+      dashboard.listener = await HttpListener.listen(
+        {
+          ...options,
+          allowedHosts: config.allowedHosts,
+          name: 'the dashboard',
+          portInUseAdvice: 'choose another with --port; 0 picks a free one',
+          headers: SECURITY_HEADERS,
+        },
+        (request, response) => dashboard.handle(request, response),
+      );
     } catch (error) {
       await dashboard.reader.close();
       throw error;
@@ -94,8 +101,7 @@ export class DashboardServer {
 
   /** Where the page is, e.g. `http://127.0.0.1:8080/`. */
   get url(): string {
-    const { address, port } = this.server.address() as AddressInfo;
-    return `http://${address.includes(':') ? `[${address}]` : address}:${port}/`;
+    return `${this.listener?.origin}/`;
   }
 
   /** Sends the pages a last snapshot and an end event, closes them and the server. Idempotent. */
@@ -111,10 +117,7 @@ export class DashboardServer {
     await this.refresh();
     for (const page of this.pages) page.end('event: end\ndata: {}\n\n');
     this.pages.clear();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await this.listener?.close();
     await this.reader.close();
   }
 
@@ -144,7 +147,6 @@ export class DashboardServer {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
-    if (this.hosts.refuse(request, response, SECURITY_HEADERS)) return;
     const path = (request.url ?? '').split('?')[0] ?? '';
     const asset = this.assets.get(path);
     if (asset === undefined && path !== EVENTS_PATH && path !== METRICS_PATH) {
@@ -190,29 +192,4 @@ export class DashboardServer {
 function reply(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
   response.end(text);
-}
-
-async function listen(server: Server, options: DashboardOptions): Promise<void> {
-  const attempt = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  try {
-    return await attempt(options.port);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' && options.anyPortIfTaken) return attempt(0);
-    const where = `${options.host}:${options.port}`;
-    throw new FlowwatchError(
-      ErrorCode.USAGE,
-      code === 'EADDRINUSE'
-        ? `the dashboard cannot listen on ${where}: the port is in use (choose another with --port; 0 picks a free one)`
-        : `the dashboard cannot listen on ${where} (${code ?? String(error)})`,
-      { cause: error },
-    );
-  }
 }

@@ -1,16 +1,23 @@
-// Reads one dashboard snapshot: the ranking, totals, watermark, hourly counts and last check from
-// Redis (read commands only), and the partitions' end offsets from Kafka. Either may be away: the
-// snapshot then says so, and the next read tries again.
+// Reads one dashboard snapshot: the state's view (ranking, totals, progress, watermark, last check,
+// partial counts) and, in the same round, the hourly counts of the top devices. Redis or Kafka may be
+// away: the snapshot then says so, and the next read tries again.
 
 import type { Admin } from 'kafkajs';
 import { type Config, deadLetterTopic } from '../config/index.ts';
 import { FlowRate } from '../display/index.ts';
 import { connectAdmin, createKafka } from '../kafka/index.ts';
-import { type Logger, within } from '../runtime/index.ts';
-import type { RedisClient } from '../state/index.ts';
-import { createRedis, type PartitionProgress, StateReader, stateProgress } from '../state/index.ts';
+import type { Logger } from '../runtime/index.ts';
+import {
+  createRedis,
+  logReadCondition,
+  type RankedDevice,
+  type RedisClient,
+  StateReader,
+  type StateView,
+  StateViewReader,
+} from '../state/index.ts';
 import { hourlySeries } from './hourly-series.ts';
-import type { Snapshot } from './snapshot.ts';
+import type { HourlySeries, Snapshot } from './snapshot.ts';
 
 export interface SnapshotOptions {
   /** Devices in the ranking. */
@@ -31,56 +38,54 @@ export const HOURS_SHOWN = 168;
 /** Flows/s are averaged over this long. */
 const RATE_WINDOW_MS = 3000;
 
-/** The part of a snapshot that comes from Redis alone. */
-type RedisPart = Pick<
-  Snapshot,
-  'top' | 'devicesAtMinCount' | 'deadLetters' | 'watermark' | 'hourly' | 'check' | 'countedFrom'
-> & {
-  readonly totals: NonNullable<Snapshot['totals']>;
-};
-
 export class SnapshotReader {
   private readonly config: Config;
   private readonly log: Logger;
-  private readonly options: SnapshotOptions;
+  private readonly minCount: number;
   private readonly redis: RedisClient;
-  private readonly state: StateReader;
+  private readonly view: StateViewReader;
   private admin: Admin | undefined;
-  /** A Kafka read still under way; the next snapshot waits on it rather than piling up another. */
-  private progressRead: Promise<PartitionProgress[]> | undefined;
   private readonly produced = new FlowRate(RATE_WINDOW_MS);
   private readonly consumed = new FlowRate(RATE_WINDOW_MS);
-  private redisWasReachable = true;
-  private kafkaWasReachable = true;
 
   constructor(config: Config, log: Logger, options: SnapshotOptions) {
     this.config = config;
     this.log = log;
-    this.options = options;
+    this.minCount = options.minCount;
     // The client reconnects by itself for ever (see createRedis), which is what lets the page recover.
     this.redis = createRedis(config);
-    this.state = new StateReader(this.redis, config.keyPrefix);
+    const { topic } = config;
+    this.view = new StateViewReader(
+      new StateReader(this.redis, config.keyPrefix),
+      { ...options, topics: [topic, deadLetterTopic(topic)] },
+      logReadCondition(log, 'the dashboard'),
+      { admin: () => this.connectedAdmin(), failed: () => this.dropAdmin() },
+    );
   }
 
   async read(): Promise<Snapshot> {
     const at = new Date().toISOString();
     const { topic, keyPrefix } = this.config;
-    const { minCount } = this.options;
-    const fromRedis = await within(this.readRedis(), this.options.readTimeoutMs, 'Redis').catch((error: unknown) => {
-      this.noteReachable('Redis', false, error);
-      return undefined;
-    });
-    if (fromRedis === undefined) return { ...unreadable(), at, topic, keyPrefix, minCount };
-    this.noteReachable('Redis', true);
-    const progress = await within(this.readProgress(), this.options.readTimeoutMs, 'Kafka').catch((error: unknown) => {
-      this.noteReachable('Kafka', false, error);
-      return undefined;
-    });
-    if (progress !== undefined) this.noteReachable('Kafka', true);
+    const { minCount } = this;
+    let view: StateView;
+    let hourly: HourlySeries;
+    try {
+      [view, hourly] = await this.view.readWith(readHourly);
+    } catch {
+      return { ...unreadable(), at, topic, keyPrefix, minCount };
+    }
+    const { totals, progress } = view;
     const now = performance.now();
     const endOffsets = progress?.filter((p) => p.topic === topic).reduce((sum, p) => sum + p.end, 0);
     return {
-      ...fromRedis,
+      top: view.ranking,
+      devicesAtMinCount: view.devicesAtMinCount,
+      totals,
+      deadLetters: totals.invalidLines + totals.undecodable,
+      watermark: view.watermark ?? null,
+      hourly,
+      check: view.check,
+      countedFrom: Object.fromEntries(view.partialStarts),
       at,
       topic,
       keyPrefix,
@@ -89,69 +94,34 @@ export class SnapshotReader {
       kafkaReachable: progress !== undefined,
       partitions: (progress ?? []).toSorted((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition),
       producedPerSecond: endOffsets === undefined ? null : this.produced.record(endOffsets, now),
-      consumedPerSecond: this.consumed.record(fromRedis.totals.flows, now),
+      consumedPerSecond: this.consumed.record(totals.flows, now),
     };
   }
 
   async close(): Promise<void> {
     this.redis.disconnect();
+    await this.dropAdmin();
+  }
+
+  private async connectedAdmin(): Promise<Admin> {
+    this.admin ??= await connectAdmin(createKafka(this.config, this.log, 'flowwatch-dashboard'), this.config);
+    return this.admin;
+  }
+
+  /** After a failed read, a fresh client next time: kafkajs may keep a broken connection after a broker restart. */
+  private async dropAdmin(): Promise<void> {
     const admin = this.admin;
     this.admin = undefined;
     await admin?.disconnect().catch(() => undefined);
   }
+}
 
-  private async readRedis(): Promise<RedisPart> {
-    const { state } = this;
-    const [top, devicesAtMinCount, totals, watermark, check, hours, partial] = await Promise.all([
-      state.ranking(this.options.top),
-      state.deviceCount(this.options.minCount),
-      state.totals(),
-      state.watermark(),
-      state.check(),
-      state.hours(),
-      state.partialStarts(),
-    ]);
-    const devices = top.slice(0, HOURLY_DEVICES).map((d) => d.device);
-    const shown = hours.slice(-HOURS_SHOWN);
-    return {
-      top,
-      devicesAtMinCount,
-      totals,
-      deadLetters: totals.invalidLines + totals.undecodable,
-      watermark: watermark ?? null,
-      hourly: hourlySeries(shown, devices, await state.hourlyScores(shown, devices), hours.length - shown.length),
-      check,
-      countedFrom: Object.fromEntries(partial),
-    };
-  }
-
-  private readProgress(): Promise<PartitionProgress[]> {
-    this.progressRead ??= (async () => {
-      try {
-        this.admin ??= await connectAdmin(createKafka(this.config, this.log, 'flowwatch-dashboard'), this.config);
-        const { topic } = this.config;
-        return await stateProgress(this.admin, this.state, [topic, deadLetterTopic(topic)]);
-      } catch (error) {
-        // A fresh client next time: kafkajs may keep a broken connection after a broker restart.
-        const admin = this.admin;
-        this.admin = undefined;
-        await admin?.disconnect().catch(() => undefined);
-        throw error;
-      } finally {
-        this.progressRead = undefined;
-      }
-    })();
-    return this.progressRead;
-  }
-
-  /** Logs only the changes, not every failed read. */
-  private noteReachable(what: 'Redis' | 'Kafka', reachable: boolean, error?: unknown): void {
-    const key = what === 'Redis' ? 'redisWasReachable' : 'kafkaWasReachable';
-    if (this[key] === reachable) return;
-    this[key] = reachable;
-    if (reachable) this.log.info(`${what} answers again`);
-    else this.log.warn({ err: error }, `${what} does not answer: the dashboard says so and keeps trying`);
-  }
+/** The top devices' counts in the last hours, read along with the view. */
+async function readHourly(state: StateReader, ranking: Promise<RankedDevice[]>): Promise<HourlySeries> {
+  const [top, hours] = await Promise.all([ranking, state.hours()]);
+  const devices = top.slice(0, HOURLY_DEVICES).map((d) => d.device);
+  const shown = hours.slice(-HOURS_SHOWN);
+  return hourlySeries(shown, devices, await state.hourlyScores(shown, devices), hours.length - shown.length);
 }
 
 /** What a snapshot holds when Redis could not be read: nothing but the fact. */

@@ -1,5 +1,4 @@
-// Prometheus metrics: a registry per process, served over HTTP to the names the operator allows.
-export { HostAllowList } from './allowed-hosts.ts';
+// Prometheus metrics: a registry per process, its scraped counters and gauges, served over HTTP.
 export {
   createMetricsRegistry,
   DEFAULT_METRICS_HOST,
@@ -8,4 +7,11 @@ export {
   type MetricsServerOptions,
   serveMetrics,
 } from './metrics-server.ts';
-export { type MetricLabels, scrapedCounter, scrapedGauge } from './scraped-metrics.ts';
+export {
+  type CounterRow,
+  type MetricLabels,
+  scrapedCounter,
+  scrapedCounters,
+  scrapedGauge,
+} from './scraped-metrics.ts';
+export { stateWatermarkGauge } from './state-metrics.ts';

@@ -1,12 +1,10 @@
 // A process's Prometheus metrics: a registry of its own (never prom-client's global one, so commands
 // and tests sharing a process cannot collide), answered in the text format at GET /metrics, on a
-// small server of its own for the commands that have no HTTP server (produce, consume).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// listener of its own for the commands that have no HTTP server (produce, consume).
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
+import { HttpListener } from '../http/index.ts';
 import type { Logger } from '../runtime/logger.ts';
-import { HostAllowList } from './allowed-hosts.ts';
 
 export const METRICS_PATH = '/metrics';
 
@@ -59,64 +57,43 @@ export interface MetricsServerOptions {
 }
 
 export class MetricsServer {
-  private readonly server: Server;
-  private readonly hosts: HostAllowList;
-  private stopping: Promise<void> | undefined;
+  private readonly listener: HttpListener;
 
-  private constructor(registry: Registry, options: MetricsServerOptions) {
-    this.hosts = new HostAllowList(options.host, options.allowedHosts);
-    this.server = createServer((request, response) => void this.handle(registry, request, response));
+  private constructor(listener: HttpListener) {
+    this.listener = listener;
   }
 
   /** Listens; a port in use is one plain sentence, as a usage error. */
   static async start(registry: Registry, options: MetricsServerOptions, log: Logger): Promise<MetricsServer> {
-    const metrics = new MetricsServer(registry, options);
-    const where = `${options.host}:${options.port}`;
-    await new Promise<void>((resolve, reject) => {
-      metrics.server.once('error', reject);
-      metrics.server.listen(options.port, options.host, () => {
-        metrics.server.off('error', reject);
-        resolve();
-      });
-    }).catch((error: NodeJS.ErrnoException) => {
-      throw new FlowwatchError(
-        ErrorCode.USAGE,
-        error.code === 'EADDRINUSE'
-          ? `the metrics cannot listen on ${where}: the port is in use (choose another with --metrics-port)`
-          : `the metrics cannot listen on ${where} (${error.code ?? error.message})`,
-        { cause: error },
-      );
-    });
+    const listener = await HttpListener.listen(
+      { ...options, name: 'the metrics', portInUseAdvice: 'choose another with --metrics-port' },
+      (request, response) => answer(registry, request, response),
+    );
+    const metrics = new MetricsServer(listener);
     log.info({ url: metrics.url }, 'metrics served');
     return metrics;
   }
 
   /** Where Prometheus scrapes, e.g. `http://127.0.0.1:9464/metrics`. */
   get url(): string {
-    const { address, port } = this.server.address() as AddressInfo;
-    return `http://${address.includes(':') ? `[${address}]` : address}:${port}${METRICS_PATH}`;
+    return `${this.listener.origin}${METRICS_PATH}`;
   }
 
   /** Closes the server and any scrape in progress. Idempotent. */
   stop(): Promise<void> {
-    this.stopping ??= new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-    return this.stopping;
+    return this.listener.close();
   }
+}
 
-  private async handle(registry: Registry, request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = (request.url ?? '').split('?')[0];
-    if (this.hosts.refuse(request, response)) return;
-    if (path !== METRICS_PATH) {
-      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-      response.end(`not found: metrics are at ${METRICS_PATH}\n`);
-    } else if (request.method !== 'GET') {
-      response.writeHead(405, { Allow: 'GET', 'Content-Type': 'text/plain; charset=utf-8' });
-      response.end('only GET is served here\n');
-    } else {
-      await serveMetrics(registry, response);
-    }
+function answer(registry: Registry, request: IncomingMessage, response: ServerResponse): void {
+  const path = (request.url ?? '').split('?')[0];
+  if (path !== METRICS_PATH) {
+    response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end(`not found: metrics are at ${METRICS_PATH}\n`);
+  } else if (request.method !== 'GET') {
+    response.writeHead(405, { Allow: 'GET', 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end('only GET is served here\n');
+  } else {
+    void serveMetrics(registry, response);
   }
 }

@@ -62,3 +62,31 @@ export function scrapedGauge<L extends string>(registry: Registry, metric: Scrap
     ),
   );
 }
+
+/** One row of a table of counters read from the same source. */
+export interface CounterRow<S> {
+  readonly name: string;
+  readonly help: string;
+  readonly read: (source: S) => number;
+}
+
+/**
+ * A counter for each row, each read from what `source` gives at the scrape; when it gives
+ * undefined (not known yet, or not now), none has a sample.
+ */
+export function scrapedCounters<S>(
+  registry: Registry,
+  source: () => S | undefined,
+  rows: readonly CounterRow<S>[],
+): void {
+  for (const { name, help, read } of rows) {
+    scrapedCounter(registry, {
+      name,
+      help,
+      read: () => {
+        const known = source();
+        return known === undefined ? undefined : read(known);
+      },
+    });
+  }
+}

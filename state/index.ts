@@ -3,6 +3,7 @@
 // folder names a key: others (a redis-cli hint, tests) take the names from `stateKeys`.
 export { CHECK_DIFFERENCES_KEPT, type CheckRecord, parseCheck, writeCheck } from './check-record.ts';
 export { type PartitionId, partitionId, partitionOf, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
+export { type ConditionReport, failureText, logReadCondition, type ViewSource } from './read-condition.ts';
 export { connectRedis, createRedis, describeRedis, type RedisClient, redisFailure } from './redis-client.ts';
 export {
   type ApplyResult,
@@ -18,6 +19,13 @@ export { isCaughtUp, type PartitionProgress, stateProgress } from './state-progr
 export { hoursInOrder, type RankedDevice, StateReader, type StateTotals } from './state-reader.ts';
 export { resetState } from './state-reset.ts';
 export { formatProgress, formatRanking } from './state-tables.ts';
+export {
+  type EndOffsetSource,
+  type MoreReads,
+  type StateView,
+  type StateViewOptions,
+  StateViewReader,
+} from './state-view.ts';
 export {
   type ApplyRequest,
   DEFAULT_LATENESS_SECONDS,

@@ -15,7 +15,9 @@ export function formatRanking(ranking: readonly RankedDevice[]): string {
   return [`  ${'#'.padStart(3)}  ${'device'.padEnd(width)}  ${'web reqs'.padStart(10)}`, ...rows].join('\n');
 }
 
-export function formatProgress(progress: readonly PartitionProgress[]): string {
+/** `undefined`: Kafka did not answer. */
+export function formatProgress(progress: readonly PartitionProgress[] | undefined): string {
+  if (progress === undefined) return '  (Kafka does not answer: progress unknown)';
   if (progress.length === 0) return '  (topic not found)';
   return progress
     .map(

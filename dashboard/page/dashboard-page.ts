@@ -1,161 +1,21 @@
 // The dashboard page's script: renders each snapshot the server pushes over server-sent events.
-// Every value from the state goes in as text (textContent, or Chart.js labels drawn on a canvas),
+// Every value from the state goes in as text (page-text.ts, and Chart.js labels drawn on a canvas),
 // never as HTML, so a device may be named anything and still shows as its characters.
-import type { Chart as ChartJs } from 'chart.js';
-import type { CheckRecord, HourlySeries, PartitionLag, Snapshot } from '../snapshot.ts';
-
-// Chart.js's browser build, loaded before this script, defines the global `Chart`.
-declare const Chart: typeof ChartJs;
-
-const PALETTE = ['#2563eb', '#d97706', '#059669', '#db2777', '#7c3aed'];
-const BAR_COLOR = '#2563eb';
-const BELOW_THRESHOLD_COLOR = '#9ca3af';
-const THRESHOLD_COLOR = '#dc2626';
+import type { CheckRecord, PartitionLag, Snapshot } from '../snapshot.ts';
+// The browser asks for the served names: the page's modules are served as .js (page-assets.ts).
+import { renderHourly, renderTop } from './dashboard-charts.js';
+import { element, eventTime, fillRows, n, setText } from './page-text.js';
 
 /** When the state shown was read, for the status line while Redis is away. */
 let clockOfLastState: string | undefined;
-/** What each chart last drew: a chart is redrawn only when its data changed, so a quiet state is still. */
-const drawn = { top: '', hourly: '' };
-
-function element<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (found === null) throw new Error(`the page has no #${id}`);
-  return found as T;
-}
-
-const n = (value: number) => value.toLocaleString('en-US');
 const perSecond = (value: number | null) => (value === null ? '–' : `${n(Math.round(value))} flows/s`);
 const clock = (iso: string) => new Date(iso).toLocaleTimeString('en-GB');
 const counted = (value: number, what: string) => `${n(value)} ${what}${value === 1 ? '' : 's'}`;
-
-function setText(id: string, text: string): void {
-  element(id).textContent = text;
-}
 
 function setStatus(text: string, state: 'live' | 'down' | 'idle'): void {
   const status = element('status');
   status.textContent = text;
   status.className = `status ${state}`;
-}
-
-/** A table body's rows, each cell set as text. */
-function fillRows(table: string, rows: readonly (readonly string[])[], numberFrom = 1): void {
-  const body = element<HTMLTableElement>(table).tBodies[0] as HTMLTableSectionElement;
-  body.replaceChildren(
-    ...rows.map((cells) => {
-      const row = document.createElement('tr');
-      cells.forEach((text, i) => {
-        const cell = document.createElement('td');
-        cell.textContent = text;
-        if (i >= numberFrom) cell.className = 'number';
-        row.append(cell);
-      });
-      return row;
-    }),
-  );
-}
-
-const topChart = new Chart<'bar' | 'line', number[], string>(element<HTMLCanvasElement>('top-chart'), {
-  type: 'bar',
-  data: {
-    labels: [],
-    datasets: [
-      { label: 'web requests', data: [], backgroundColor: [] },
-      {
-        type: 'line',
-        label: 'min count',
-        data: [],
-        borderColor: THRESHOLD_COLOR,
-        borderDash: [6, 4],
-        borderWidth: 3,
-        pointRadius: 0,
-      },
-    ],
-  },
-  options: {
-    indexAxis: 'y',
-    maintainAspectRatio: false,
-    animation: { duration: 400 },
-    scales: { x: { beginAtZero: true, title: { display: true, text: 'web requests' } } },
-  },
-});
-
-const hourlyChart = new Chart<'line', number[], string>(element<HTMLCanvasElement>('hourly-chart'), {
-  type: 'line',
-  data: { labels: [], datasets: [] },
-  options: {
-    maintainAspectRatio: false,
-    animation: false,
-    elements: { point: { radius: 2 } },
-    scales: {
-      x: { title: { display: true, text: 'event-time hour H = floor(Time / 3600)' } },
-      y: { beginAtZero: true, title: { display: true, text: 'web requests' } },
-    },
-  },
-});
-
-/** Event time as LANL counts it: seconds from the start of day 1. */
-function eventTime(seconds: number): string {
-  const day = Math.floor(seconds / 86_400) + 1;
-  const time = new Date((seconds % 86_400) * 1000).toISOString().slice(11, 19);
-  return `day ${day} ${time}`;
-}
-
-function renderTop(snapshot: Snapshot): void {
-  const { top, minCount } = snapshot;
-  const [bars, threshold] = topChart.data.datasets;
-  const key = JSON.stringify([top, minCount]);
-  if (bars === undefined || threshold === undefined || key === drawn.top) return;
-  drawn.top = key;
-  topChart.data.labels = top.map((d) => d.device);
-  bars.data = top.map((d) => d.webRequests);
-  bars.backgroundColor = top.map((d) => (d.webRequests >= minCount ? BAR_COLOR : BELOW_THRESHOLD_COLOR));
-  threshold.label = `min count ${n(minCount)}: likely web servers at or beyond`;
-  threshold.data = top.map(() => minCount);
-  topChart.update();
-  fillRows(
-    'ranking',
-    top.map((d, i) => [String(i + 1), d.device, n(d.webRequests)]),
-    2,
-  );
-}
-
-/** The server sends only the last hours counted (a week's worth): says how many came before. */
-function earlier(hourly: HourlySeries): string {
-  return hourly.earlierHours === 0
-    ? ''
-    : `; only the last ${n(hourly.hours.length)} hours counted are shown, ${n(hourly.earlierHours)} earlier ones are not`;
-}
-
-function renderHourly(hourly: HourlySeries, watermark: number | null): void {
-  const key = JSON.stringify(hourly);
-  if (key !== drawn.hourly) {
-    drawn.hourly = key;
-    hourlyChart.data.labels = hourly.hours.map(String);
-    // Datasets are changed in place, so a line hidden by a click on the legend stays hidden.
-    const { datasets } = hourlyChart.data;
-    datasets.length = Math.min(datasets.length, hourly.devices.length);
-    hourly.devices.forEach((series, i) => {
-      const color = PALETTE[i % PALETTE.length];
-      const dataset = datasets[i];
-      if (dataset === undefined) {
-        datasets.push({ label: series.device, data: [...series.counts], borderColor: color, backgroundColor: color });
-      } else {
-        dataset.label = series.device;
-        dataset.data = [...series.counts];
-      }
-    });
-    hourlyChart.update();
-  }
-  const first = hourly.hours[0];
-  const last = hourly.hours.at(-1);
-  const final = watermark === null ? '' : `; hours before ${n(Math.floor(watermark / 3600))} are final`;
-  setText(
-    'hourly-note',
-    first === undefined || last === undefined
-      ? 'no hourly counts yet'
-      : `${hourly.hours.length} hours, ${first} (${eventTime(first * 3600)}) to ${last} (${eventTime(last * 3600)})${final}${earlier(hourly)}`,
-  );
 }
 
 function renderLag(partitions: readonly PartitionLag[]): void {

@@ -1,8 +1,8 @@
 // The dashboard's HTTP surface, without a browser: what it serves and with which headers, that it
 // answers nothing else, that its events carry the state, and that it only ever reads Redis.
 
+import { spawnSync } from 'node:child_process';
 import { type ClientRequest, type IncomingMessage, request } from 'node:http';
-import { Script } from 'node:vm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, loadConfig } from '../../config/index.ts';
@@ -58,6 +58,11 @@ afterAll(async () => {
   await own?.stop();
 });
 
+/** True when `source` is valid JavaScript as a module (node checks it without running it). */
+function parsesAsModule(source: string): boolean {
+  return spawnSync(process.execPath, ['--input-type=module', '--check', '-'], { input: source }).status === 0;
+}
+
 /** A request with the path exactly as given (fetch would normalise `..` away). */
 function send(method: string, path: string): Promise<HttpReply> {
   return sendRequest(dashboard.url, method, path);
@@ -88,7 +93,18 @@ describe('dashboard server', () => {
     // No inline script: the policy would block it.
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     const script = (await send('GET', '/dashboard-page.js')).body;
-    expect(() => new Script(script)).not.toThrow();
+    // A module: it and every module it imports, served beside it, parse as JavaScript once stripped.
+    const served = new Map([['dashboard-page.js', script]]);
+    for (const [, source] of served) {
+      expect(parsesAsModule(source)).toBe(true);
+      for (const [, imported] of source.matchAll(/from '\.\/([\w-]+\.js)'/g)) {
+        if (imported === undefined || served.has(imported)) continue;
+        const reply = await send('GET', `/${imported}`);
+        expect(reply.status, imported).toBe(200);
+        served.set(imported, reply.body);
+      }
+    }
+    expect(served.size).toBeGreaterThan(1);
     expect(script).toContain("new EventSource('/events')");
     // The time outliers have a figure of their own, filled from the totals.
     expect(html).toContain('<dd id="time-outliers">');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config/index.ts';
-import { HostAllowList } from '../../../metrics/index.ts';
+import { HostAllowList } from '../../../http/index.ts';
 import { ErrorCode } from '../../../runtime/index.ts';
 
 describe('HostAllowList', () => {
