@@ -247,11 +247,6 @@ function keyPrefixFor(topology: RedisTopology, asked: string | undefined): strin
   return asked;
 }
 
-/** The dead-letter topic that keeps every rejected line or message of `topic`. */
-export function deadLetterTopic(topic: string): string {
-  return `${topic}.invalid`;
-}
-
 /**
  * The environment that gives a child `flowwatch` process this same configuration, flags included
  * (the password travels in the environment, which only the process's owner can read, never in argv).

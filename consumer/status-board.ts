@@ -3,8 +3,8 @@
 // The flows/s are this member's, counted from its batch events.
 import type { Admin } from 'kafkajs';
 import logUpdate from 'log-update';
-import { deadLetterTopic } from '../config/index.ts';
 import { FlowRate, formatCount as n } from '../display/index.ts';
+import { TopicSet } from '../kafka/index.ts';
 import type { Logger } from '../runtime/index.ts';
 import { formatProgress, formatRanking, type StateReader, stateProgress } from '../state/index.ts';
 import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
@@ -59,7 +59,7 @@ export class StatusBoard {
       const [ranking, totals, progress] = await Promise.all([
         this.state.ranking(this.options.top),
         this.state.totals(),
-        stateProgress(this.admin, this.state, [this.options.topic, deadLetterTopic(this.options.topic)]),
+        stateProgress(this.admin, this.state, new TopicSet(this.options.topic).names),
       ]);
       const rate = Math.round(this.rate.record(this.flowsApplied, performance.now()) ?? 0);
       if (this.options.terminal) {

@@ -3,9 +3,9 @@
 // snapshot then says so, and the next read tries again.
 
 import type { Admin } from 'kafkajs';
-import { type Config, deadLetterTopic } from '../config/index.ts';
+import type { Config } from '../config/index.ts';
 import { FlowRate } from '../display/index.ts';
-import { connectAdmin, createKafka } from '../kafka/index.ts';
+import { connectAdmin, createKafka, TopicSet } from '../kafka/index.ts';
 import { type Logger, within } from '../runtime/index.ts';
 import type { RedisClient } from '../state/index.ts';
 import { createRedis, type PartitionProgress, StateReader, stateProgress } from '../state/index.ts';
@@ -129,8 +129,7 @@ export class SnapshotReader {
     this.progressRead ??= (async () => {
       try {
         this.admin ??= await connectAdmin(createKafka(this.config, this.log, 'flowwatch-dashboard'), this.config);
-        const { topic } = this.config;
-        return await stateProgress(this.admin, this.state, [topic, deadLetterTopic(topic)]);
+        return await stateProgress(this.admin, this.state, new TopicSet(this.config.topic).names);
       } catch (error) {
         // A fresh client next time: kafkajs may keep a broken connection after a broker restart.
         const admin = this.admin;

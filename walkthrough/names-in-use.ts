@@ -1,8 +1,8 @@
 // What the walkthrough's names hold, and whether it may delete it: what a walkthrough made (its
 // marker names the topic and group beside the state) it deletes for a fresh run; anything else only
 // with --reset. The sentences that say so live here too.
-import { deadLetterTopic } from '../config/index.ts';
 import { formatCount as n } from '../display/index.ts';
+import { TopicSet } from '../kafka/index.ts';
 import type { HeldState, WalkthroughMarker } from '../state/index.ts';
 
 export interface RunNames {
@@ -42,7 +42,7 @@ export function notMadeByWalkthrough(
   if (marker === undefined) return held;
   // The marker claims the state only while all of it was counted from the topic it names (or that
   // topic's dead letters): a later `flowwatch consume` of another topic into the prefix is not its own.
-  const ownTopics = [marker.topic, deadLetterTopic(marker.topic)];
+  const ownTopics = new TopicSet(marker.topic).names;
   const stateIsOwn = held.state.topics.every((topic) => ownTopics.includes(topic));
   return {
     // The dead-letter topic goes with its flow topic.

@@ -4,10 +4,10 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
-import { type Config, deadLetterTopic } from '../config/index.ts';
+import type { Config } from '../config/index.ts';
 import { DashboardServer } from '../dashboard/index.ts';
 import { formatCount as n } from '../display/index.ts';
-import { connectAdmin, createKafka } from '../kafka/index.ts';
+import { connectAdmin, createKafka, TopicSet } from '../kafka/index.ts';
 import type { Pace } from '../producer/index.ts';
 import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
 import { ErrorCode, FlowwatchError, type Logger, onStopSignals } from '../runtime/index.ts';
@@ -106,7 +106,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
       `streaming ${options.file} with ${options.consumers} consumers${paceArgs.length > 0 ? ` (${paceArgs.join(' ')})` : ''}...`,
     );
 
-    const topics = [config.topic, deadLetterTopic(config.topic)];
+    const topics = new TopicSet(config.topic).names;
     const state = new StateReader(redis, config.keyPrefix);
     const display = new RankingDisplay(state, config.topic, options);
     const started = performance.now();
