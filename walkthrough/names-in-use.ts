@@ -3,7 +3,7 @@
 // with --reset. The sentences that say so live here too.
 import { formatCount as n } from '../display/index.ts';
 import { TopicSet } from '../kafka/index.ts';
-import type { HeldState, WalkthroughMarker } from '../state/index.ts';
+import { type HeldState, stateKeyPattern, type WalkthroughMarker } from '../state/index.ts';
 
 export interface RunNames {
   readonly topic: string;
@@ -60,7 +60,7 @@ export function refusal(foreign: HeldUnderNames, names: RunNames): string {
 /** The one sentence --reset prints before it deletes. */
 export function resetAnnouncement(held: HeldUnderNames, names: RunNames): string {
   if (holdsNothing(held))
-    return `--reset: nothing to delete under topic ${names.topic}, group ${names.group} or Redis keys ${names.keyPrefix}:*`;
+    return `--reset: nothing to delete under topic ${names.topic}, group ${names.group} or Redis keys ${stateKeyPattern(names.keyPrefix)}`;
   return `--reset: deleting ${joined(listed(held, names, 'deleting'))}`;
 }
 
@@ -84,8 +84,8 @@ function listed(held: HeldUnderNames, names: RunNames, form: 'holding' | 'deleti
     const flows = `${n(held.state.flows)} counted flow${held.state.flows === 1 ? '' : 's'}`;
     items.push(
       form === 'holding'
-        ? `Redis keys ${names.keyPrefix}:* hold ${flows}`
-        : `the Redis keys ${names.keyPrefix}:* (${flows})`,
+        ? `Redis keys ${stateKeyPattern(names.keyPrefix)} hold ${flows}`
+        : `the Redis keys ${stateKeyPattern(names.keyPrefix)} (${flows})`,
     );
   }
   return items;

@@ -12,7 +12,15 @@ import type { Pace } from '../producer/index.ts';
 import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
 import { ErrorCode, FlowwatchError, type Logger, onStopSignals } from '../runtime/index.ts';
 import { ensureInfra } from '../runtime/infra-guard.ts';
-import { connectRedis, createRedis, isCaughtUp, StateReader, stateKeys, stateProgress } from '../state/index.ts';
+import {
+  connectRedis,
+  createRedis,
+  isCaughtUp,
+  StateReader,
+  stateKeyPattern,
+  stateKeys,
+  stateProgress,
+} from '../state/index.ts';
 import { formatReport, verify } from '../verify/index.ts';
 import { prepareFreshRun } from './fresh-run.ts';
 import { FlowwatchProcess } from './pipeline-processes.ts';
@@ -51,7 +59,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     await connectRedis(redis, config);
     admin = await connectAdmin(createKafka(config, log, 'flowwatch-walkthrough'), config);
     say(
-      `fresh run: topic ${config.topic} (${options.partitions} partitions), group ${config.group}, Redis keys ${config.keyPrefix}:*`,
+      `fresh run: topic ${config.topic} (${options.partitions} partitions), group ${config.group}, Redis keys ${stateKeyPattern(config.keyPrefix)}`,
     );
     await prepareFreshRun(
       admin,
