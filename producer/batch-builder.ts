@@ -8,7 +8,8 @@ import type { TopicSet } from '../kafka/index.ts';
 import type { Logger } from '../runtime/index.ts';
 import type { ProducerBatch } from './batch-delivery.ts';
 import type { BatchLinger } from './batch-linger.ts';
-import { type Pace, Pacer } from './pacer.ts';
+import type { ProduceOptions } from './flow-producer.ts';
+import { Pacer } from './pacer.ts';
 import { PartitionBatches } from './partition-batches.ts';
 import type { ProduceSummary } from './produce-summary.ts';
 
@@ -17,19 +18,6 @@ const MIN_WAIT_MS = 2;
 
 export interface BatchBuilderParts {
   readonly topics: TopicSet;
-  /** The name every message carries in its `source` header. */
-  readonly source: string;
-  /** The stream's `source-id` header (see source-identity.ts). */
-  readonly sourceId: string;
-  /** Per partition of each topic: every line of the stream up to this one is there already. */
-  readonly resume?: { readonly flows: readonly number[]; readonly deadLetters: readonly number[] };
-  readonly partitions: { readonly flows: number; readonly deadLetters: number };
-  /** Flows per batch: a batch this full is sent. */
-  readonly batchSize: number;
-  /** The largest record batch the dead-letter topic accepts: what a dead letter keeps fits in one. */
-  readonly deadLetterBytes: number;
-  readonly pace?: Pace;
-  readonly signal?: AbortSignal;
   /** Its line counts and the lines found in the topics already are kept up to date. */
   readonly summary: ProduceSummary;
   /** Told of each message taken into the batch in hand. */
@@ -44,6 +32,7 @@ interface PendingFlow {
 }
 
 export class BatchBuilder {
+  private readonly options: ProduceOptions;
   private readonly parts: BatchBuilderParts;
   private readonly scanner: FlowScanner;
   private readonly flows: PartitionBatches;
@@ -54,20 +43,22 @@ export class BatchBuilder {
   private readonly pending: PendingFlow[] = [];
   private batchLastLine = 0;
 
-  constructor(parts: BatchBuilderParts) {
+  constructor(options: ProduceOptions, parts: BatchBuilderParts) {
+    this.options = options;
     this.parts = parts;
-    const { topics, resume, summary, source, sourceId } = parts;
+    const { topics, summary } = parts;
+    const { resume, source, sourceId } = options;
     this.rejections = new RejectionLog(parts.log);
-    this.pacer = parts.pace === undefined ? undefined : new Pacer(parts.pace);
-    const flows = new PartitionBatches(topics.flows, parts.partitions.flows, resume?.flows);
-    const deadLetters = new PartitionBatches(topics.deadLetters, parts.partitions.deadLetters, resume?.deadLetters);
+    this.pacer = options.pace === undefined ? undefined : new Pacer(options.pace);
+    const flows = new PartitionBatches(topics.flows, options.partitions.flows, resume?.flows);
+    const deadLetters = new PartitionBatches(topics.deadLetters, options.partitions.deadLetters, resume?.deadLetters);
     this.flows = flows;
     this.deadLetters = deadLetters;
-    const pending = this.pending;
-    const pacer = this.pacer;
+    // The visitor runs once a line: what it needs it reads from locals, not through `this`.
+    const { pending, pacer } = this;
     const sourceHeader = Buffer.from(source);
     const sourceIdHeader = Buffer.from(sourceId);
-    const kept = { bounds: deadLetterBounds(parts.deadLetterBytes, source, sourceId) };
+    const kept = { bounds: deadLetterBounds(options.recordBatchBytes.deadLetters, source, sourceId) };
     this.scanner = new FlowScanner({
       flow: (fields, line, lineNumber) => {
         const message = flowMessage(fields, line, sourceHeader, lineNumber, sourceIdHeader);
@@ -97,7 +88,7 @@ export class BatchBuilder {
 
   /** True when the dead letters in hand make a batch of their own. */
   get deadLettersFull(): boolean {
-    return this.deadLetters.size >= this.parts.batchSize;
+    return this.deadLetters.size >= this.options.batchSize;
   }
 
   /** Scans a chunk of the input and takes its flows into the batch, sending each full one. True if stopped. */
@@ -136,7 +127,8 @@ export class BatchBuilder {
   /** Hands the pending flows over one by one, waiting for each one's time when paced. True if stopped. */
   private async drain(send: () => Promise<void>): Promise<boolean> {
     const { pending, pacer, flows } = this;
-    const { signal, linger, batchSize } = this.parts;
+    const { signal, batchSize } = this.options;
+    const { linger } = this.parts;
     try {
       for (let index = 0; index < pending.length; index++) {
         if (signal?.aborted) return true;

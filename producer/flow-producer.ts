@@ -75,14 +75,7 @@ export class FlowProducer {
     const started = performance.now();
     const topics = new TopicSet(options.topic);
     const linger = new BatchLinger(options.lingerMs ?? DEFAULT_LINGER_MS);
-    const batches = new BatchBuilder({
-      ...options,
-      topics,
-      deadLetterBytes: options.recordBatchBytes.deadLetters,
-      summary,
-      linger,
-      log: this.log,
-    });
+    const batches = new BatchBuilder(options, { topics, summary, linger, log: this.log });
     const delivery = new BatchDelivery({
       producer: this.producer,
       topics,
