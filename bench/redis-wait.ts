@@ -12,10 +12,10 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { Redis } from 'ioredis';
-import { deadLetterTopic, loadConfig } from '../config/index.ts';
+import { loadConfig } from '../config/index.ts';
 import { generateFlowText } from '../data/flow-generator.ts';
 import { formatCount } from '../display/index.ts';
-import { connectAdmin, createKafka } from '../kafka/index.ts';
+import { connectAdmin, createKafka, TopicSet } from '../kafka/index.ts';
 import { createLogger, waitUntil } from '../runtime/index.ts';
 import { consumeStage, freshRun, produceStage } from './pipeline-stages.ts';
 
@@ -85,7 +85,7 @@ try {
     await pipeline(Readable.from(generateFlowText({ lines, seed: 2017 })), createWriteStream(file));
 
   const source = freshRun('wait');
-  topics.push(source.topic, deadLetterTopic(source.topic));
+  topics.push(...new TopicSet(source.topic).names);
   say(`producing ${formatCount(lines)} lines once...`);
   await produceStage(source, file);
   const flows = lines;

@@ -8,10 +8,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { deadLetterTopic, loadConfig } from '../config/index.ts';
+import { loadConfig } from '../config/index.ts';
 import { generateFlowText } from '../data/flow-generator.ts';
 import { formatCount, perSecond } from '../display/index.ts';
-import { brokerDefaultReplication, connectAdmin, createKafka, ensureTopics } from '../kafka/index.ts';
+import { brokerDefaultReplication, connectAdmin, createKafka, ensureTopics, TopicSet } from '../kafka/index.ts';
 import { createLogger } from '../runtime/index.ts';
 import { ensureInfra } from '../runtime/infra-guard.ts';
 import { connectRedis, createRedis, resetState, StateReader } from '../state/index.ts';
@@ -74,7 +74,7 @@ const cluster = {
 const topicsToDrop: string[] = [];
 const prefixesToDrop: string[] = [];
 const track = (run: Run) => {
-  topicsToDrop.push(run.topic, deadLetterTopic(run.topic));
+  topicsToDrop.push(...new TopicSet(run.topic).names);
   prefixesToDrop.push(run.prefix);
   return run;
 };

@@ -60,8 +60,3 @@ export function loadConfig(env: ConfigSource, overrides: ConfigSource = {}): Con
     keyPrefix: keyPrefixFor(redisTopology, values.FLOWWATCH_KEY_PREFIX),
   }) as Config;
 }
-
-/** The dead-letter topic that keeps every rejected line or message of `topic`. */
-export function deadLetterTopic(topic: string): string {
-  return `${topic}.invalid`;
-}

@@ -1,7 +1,7 @@
 // `flowwatch consume`: runs one member of the group until stopped, or until caught up if asked.
 import type { Admin } from 'kafkajs';
-import { type Config, deadLetterTopic } from '../config/index.ts';
-import { connectAdmin, createKafka, ensureTopicsPatiently } from '../kafka/index.ts';
+import type { Config } from '../config/index.ts';
+import { connectAdmin, createKafka, ensureTopicsPatiently, TopicSet } from '../kafka/index.ts';
 import { MetricsServer, type MetricsServerOptions } from '../metrics/index.ts';
 import { type Logger, onStopSignals, settlesWithin, streamEvents, waitUntil } from '../runtime/index.ts';
 import { connectRedis, createRedis, isCaughtUp, StateReader, stateProgress } from '../state/index.ts';
@@ -79,9 +79,8 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
     }
     await member.start();
     if (options.statusIntervalMs > 0) board.start();
-    const topics = [config.topic, deadLetterTopic(config.topic)];
     const caughtUp = options.exitWhenCaughtUp
-      ? waitUntilCaughtUp(admin, state, topics, stop.signal)
+      ? waitUntilCaughtUp(admin, state, new TopicSet(config.topic), stop.signal)
       : new Promise<void>(() => {});
     await Promise.race([caughtUp, stop.stopped(), member.failed()]);
     if (!stop.signal.aborted && options.exitWhenCaughtUp) {
@@ -121,10 +120,10 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
 async function waitUntilCaughtUp(
   admin: Admin,
   state: StateReader,
-  topics: string[],
+  topics: TopicSet,
   signal: AbortSignal,
 ): Promise<void> {
-  await waitUntil(async () => isCaughtUp(await stateProgress(admin, state, topics)), {
+  await waitUntil(async () => isCaughtUp(await stateProgress(admin, state, topics.names)), {
     intervalMs: CAUGHT_UP_POLL_MS,
     signal,
   });

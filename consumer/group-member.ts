@@ -2,9 +2,8 @@
 // hands each partition batch to the applier; its lifecycle (start, stop, failure) is written here once.
 // Redis, not Kafka, holds the truth of how far the state has got; Kafka's group offsets mirror it.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { deadLetterTopic } from '../config/index.ts';
 import { deadLetterBounds, refuseTopicsTooSmall } from '../flow/index.ts';
-import { type RecordBatchLimit, readRecordBatchLimitsPatiently } from '../kafka/index.ts';
+import { type RecordBatchLimit, readRecordBatchLimitsPatiently, TopicSet } from '../kafka/index.ts';
 import type { Logger } from '../runtime/index.ts';
 import { otherGroup, type PartitionId, type StateClient, StateReader, StateWriter } from '../state/index.ts';
 import { BatchApplier } from './batch-applier.ts';
@@ -38,6 +37,7 @@ export class GroupMember {
   /** What the member does, as it happens: batches applied, partitions claimed, ... */
   readonly events: ConsumerInstrumentation = consumerInstrumentation();
   private readonly options: MemberOptions;
+  private readonly topics: TopicSet;
   private readonly consumer: Consumer;
   private readonly admin: Admin;
   private readonly deadLetters: DeadLetterSender;
@@ -56,11 +56,11 @@ export class GroupMember {
   constructor(kafka: Kafka, redis: StateClient, options: MemberOptions, log: Logger) {
     this.options = options;
     this.log = log;
-    const dlq = deadLetterTopic(options.topic);
+    this.topics = new TopicSet(options.topic);
     const state = new StateWriter(redis, options.keyPrefix, options.latenessSeconds, options.group);
     this.reader = new StateReader(redis, options.keyPrefix);
     this.admin = kafka.admin();
-    this.deadLetters = new DeadLetterSender(kafka, dlq, log);
+    this.deadLetters = new DeadLetterSender(kafka, this.topics.deadLetters, log);
     this.fencing = new PartitionFencing(state, this.events, log, { keepGoing: () => this.running }, (error) =>
       this.fail(error),
     );
@@ -98,7 +98,7 @@ export class GroupMember {
       deadLetters: this.deadLetters,
       events: this.events,
       log,
-      deadLetterTopic: dlq,
+      deadLetterTopic: this.topics.deadLetters,
       waitReplicas: options.waitReplicas,
       waitTimeoutMs: options.waitTimeoutMs,
       maxEventTime: options.maxEventTime,
@@ -131,7 +131,7 @@ export class GroupMember {
     // offsets right after the topic was created can meet a partition whose leader is not yet known.
     const metadata = await this.admin.fetchTopicMetadata({ topics: [this.options.topic] });
     this.flowPartitions = metadata.topics[0]?.partitions.length ?? 0;
-    const dlq = deadLetterTopic(this.options.topic);
+    const dlq = this.topics.deadLetters;
     const limits = await readRecordBatchLimitsPatiently(this.admin, [dlq], this.log);
     const limit = limits.get(dlq) as RecordBatchLimit;
     // Refused before joining: a dead-letter topic too small for a dead letter of this topic.
@@ -149,7 +149,7 @@ export class GroupMember {
       if (!payload.restart) this.fail(payload.error);
     });
     await this.consumer.subscribe({
-      topics: [this.options.topic, deadLetterTopic(this.options.topic)],
+      topics: [...this.topics.names],
       fromBeginning: true,
     });
     await this.consumer.run({

@@ -5,7 +5,7 @@
 // once, not at the next message (which a quiet topic may never bring).
 import type { Admin } from 'kafkajs';
 import { ErrorCode, FlowwatchError, type Logger } from '../runtime/index.ts';
-import { type PartitionId, partitionId, type StateWriter } from '../state/index.ts';
+import { type PartitionId, partitionId, type StateWriter, stateKeyPattern } from '../state/index.ts';
 import { decideStart } from './offset-decision.ts';
 import { ABANDONED, type RetryControl, retryRedis } from './redis-retry.ts';
 import type { RetainedOffsets } from './retained-offsets.ts';
@@ -31,7 +31,7 @@ export interface PartitionStartParts {
 export function incompleteError(id: PartitionId, from: number, keyPrefix: string): FlowwatchError {
   return new FlowwatchError(
     ErrorCode.STATE_INCOMPLETE,
-    `${id}: messages from offset ${from} were deleted by retention before they were counted; to count what is left, delete the state (keys ${keyPrefix}:*) and run consume with --accept-partial`,
+    `${id}: messages from offset ${from} were deleted by retention before they were counted; to count what is left, delete the state (keys ${stateKeyPattern(keyPrefix)}) and run consume with --accept-partial`,
   );
 }
 

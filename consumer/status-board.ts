@@ -3,8 +3,8 @@
 // The flows/s are this member's, counted from its batch events.
 import type { Admin } from 'kafkajs';
 import logUpdate from 'log-update';
-import { deadLetterTopic } from '../config/index.ts';
 import { FlowRate, formatCount as n } from '../display/index.ts';
+import { TopicSet } from '../kafka/index.ts';
 import type { Logger } from '../runtime/index.ts';
 import {
   failureText,
@@ -40,7 +40,7 @@ export class StatusBoard {
       {
         top: options.top,
         minCount: 0,
-        topics: [options.topic, deadLetterTopic(options.topic)],
+        topics: new TopicSet(options.topic).names,
         readTimeoutMs: Math.max(1000, 2 * options.intervalMs),
       },
       logReadCondition(log, 'the status board'),

@@ -3,9 +3,9 @@
 // away: the snapshot then says so, and the next read tries again.
 
 import type { Admin } from 'kafkajs';
-import { type Config, deadLetterTopic } from '../config/index.ts';
+import type { Config } from '../config/index.ts';
 import { FlowRate } from '../display/index.ts';
-import { connectAdmin, createKafka } from '../kafka/index.ts';
+import { connectAdmin, createKafka, TopicSet } from '../kafka/index.ts';
 import type { Logger } from '../runtime/index.ts';
 import {
   createRedis,
@@ -57,7 +57,7 @@ export class SnapshotReader {
     const { topic } = config;
     this.view = new StateViewReader(
       new StateReader(this.redis, config.keyPrefix),
-      { ...options, topics: [topic, deadLetterTopic(topic)] },
+      { ...options, topics: new TopicSet(topic).names },
       logReadCondition(log, 'the dashboard'),
       { admin: () => this.connectedAdmin(), failed: () => this.dropAdmin() },
     );

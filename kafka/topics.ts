@@ -3,12 +3,12 @@
 // does not count against it).
 import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs, { type Admin } from 'kafkajs';
-import { deadLetterTopic } from '../config/config.ts';
 import { ErrorCode, FlowwatchError, isFlowwatchError } from '../runtime/errors.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { retrying } from '../runtime/wait-until.ts';
 import { kafkaRetriable } from './kafka-retriable.ts';
 import { creationVerdict, existingTopicVerdict, type ReplicationVerdict } from './topic-replication.ts';
+import { TopicSet } from './topic-set.ts';
 
 export const DEFAULT_PARTITIONS = 4;
 
@@ -44,7 +44,8 @@ export async function ensureTopics(
   layout: TopicLayout = {},
   log?: Logger,
 ): Promise<TopicPartitions> {
-  const names = [topic, deadLetterTopic(topic)];
+  const topics = new TopicSet(topic);
+  const names = [...topics.names];
   const replicas = layout.replicationFactor ?? (await brokerDefaultReplication(admin));
   const existing = new Set(await admin.listTopics());
   const missing = names.filter((name) => !existing.has(name));
@@ -74,7 +75,7 @@ export async function ensureTopics(
     if (verdict.kind === 'fine' && verdict.warning !== undefined) log?.warn(verdict.warning);
   }
   const count = (name: string) => metadata.topics.find((t) => t.name === name)?.partitions.length ?? 0;
-  return { flows: count(topic), deadLetters: count(names[1] as string) };
+  return { flows: count(topics.flows), deadLetters: count(topics.deadLetters) };
 }
 
 function refuseUnlessFine(verdict: ReplicationVerdict): void {

@@ -1,28 +1,19 @@
-// Streams a flow file into Kafka: one message per valid flow, rejected lines to the dead-letter topic,
-// sent in large batches with one batch in flight, so reading waits whenever Kafka is behind.
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kafka, Message, Producer } from 'kafkajs';
-import { deadLetterTopic } from '../config/index.ts';
+// Streams a flow file into Kafka: reads the input, waiting for it no longer than a batch may linger,
+// while the batch builder turns its lines into batches and the delivery sends them, one in flight, so
+// reading waits whenever Kafka is behind.
+import type { Kafka, Producer } from 'kafkajs';
 import { perSecond } from '../display/index.ts';
-import {
-  deadLetterBounds,
-  Field,
-  type FlowInput,
-  FlowScanner,
-  flowMessage,
-  RejectionLog,
-  rejectedLineMessage,
-} from '../flow/index.ts';
-import { IDEMPOTENT_PRODUCER, sendInRecordBatches } from '../kafka/index.ts';
+import type { FlowInput } from '../flow/index.ts';
+import { IDEMPOTENT_PRODUCER, TopicSet } from '../kafka/index.ts';
 import type { Logger } from '../runtime/index.ts';
+import { BatchBuilder } from './batch-builder.ts';
+import { BatchDelivery } from './batch-delivery.ts';
 import { BatchLinger } from './batch-linger.ts';
 import { waitForInput } from './input-wait.ts';
 import { keyPartitioner } from './key-partitioner.ts';
-import { type Pace, Pacer } from './pacer.ts';
-import { PartitionBatches } from './partition-batches.ts';
+import type { Pace } from './pacer.ts';
 import type { ProduceSummary } from './produce-summary.ts';
-import { ProducerEvents, type ProducerInstrumentation, producerInstrumentation } from './producer-events.ts';
-import { StopDeadline } from './stop-deadline.ts';
+import { type ProducerInstrumentation, producerInstrumentation } from './producer-events.ts';
 
 export interface ProduceOptions {
   readonly topic: string;
@@ -53,22 +44,6 @@ export interface ProduceOptions {
 /** How long a batch not yet full waits for more input by default. */
 export const DEFAULT_LINGER_MS = 100;
 
-/** A paced flow waits for its time only if it is at least this early; shorter waits are sent at once. */
-const MIN_WAIT_MS = 2;
-
-/**
- * After a stop signal, how long the batch in flight may still take to be acknowledged. A broker
- * that cannot be reached would otherwise keep the producer retrying for ever; past this bound the
- * batch is reported as unconfirmed and nothing more is sent.
- */
-export const STOP_DELIVERY_MS = 5000;
-
-interface PendingFlow {
-  readonly message: Message;
-  readonly time: number;
-  readonly lineNumber: number;
-}
-
 export class FlowProducer {
   /** What the producer does, as it happens: batches delivered. */
   readonly events: ProducerInstrumentation = producerInstrumentation();
@@ -98,93 +73,23 @@ export class FlowProducer {
   /** Publishes `input`; `summary` is updated live, so a progress display can read it. */
   async produce(input: FlowInput, options: ProduceOptions, summary: ProduceSummary): Promise<ProduceSummary> {
     const started = performance.now();
-    const dlq = deadLetterTopic(options.topic);
-    const rejections = new RejectionLog(this.log);
-    const pacer = options.pace === undefined ? undefined : new Pacer(options.pace);
-    const pending: PendingFlow[] = [];
-    const sourceHeader = Buffer.from(options.source);
-    const sourceIdHeader = Buffer.from(options.sourceId);
-    const flows = new PartitionBatches(options.topic, options.partitions.flows, options.resume?.flows);
-    const deadLetters = new PartitionBatches(dlq, options.partitions.deadLetters, options.resume?.deadLetters);
-    const kept = { bounds: deadLetterBounds(options.recordBatchBytes.deadLetters, options.source, options.sourceId) };
-    let batchLastLine = 0;
+    const topics = new TopicSet(options.topic);
     const linger = new BatchLinger(options.lingerMs ?? DEFAULT_LINGER_MS);
-    let inFlight: Promise<void> | undefined;
-    // Flows whose request was sent and not yet acknowledged.
-    let unconfirmed = 0;
-    const delivery = new StopDeadline(options.signal, STOP_DELIVERY_MS);
-    // Set once produce() returns: an acknowledgement arriving later (while disconnecting) leaves its
-    // flows unconfirmed, as the summary already says, instead of counting them published as well.
-    let closed = false;
-    const isStopped = () => delivery.expired || closed;
-
-    const scanner = new FlowScanner({
-      flow: (fields, line, lineNumber) => {
-        const message = flowMessage(fields, line, sourceHeader, lineNumber, sourceIdHeader);
-        // Already in its partition from an earlier run: neither sent nor paced.
-        if (!flows.route(message, lineNumber)) {
-          summary.flowsAlreadyInTopic++;
-          return;
-        }
-        pending.push({ message, time: pacer === undefined ? 0 : Number(fields[Field.Time]), lineNumber });
-      },
-      invalid: (line, lineNumber, reason, length) => {
-        const message = rejectedLineMessage(line, options.source, lineNumber, reason, options.sourceId, {
-          ...kept,
-          fullLength: length,
-        });
-        if (!deadLetters.route(message, lineNumber)) {
-          summary.invalidLinesAlreadyInTopic++;
-          return;
-        }
-        deadLetters.add(message);
-        linger.held();
-        rejections.reject({ source: options.source, line: lineNumber }, reason);
-      },
-      skipped: () => {},
+    const batches = new BatchBuilder(options, { topics, summary, linger, log: this.log });
+    const delivery = new BatchDelivery({
+      producer: this.producer,
+      topics,
+      recordBatchBytes: options.recordBatchBytes,
+      summary,
+      events: this.events,
+      linger,
+      signal: options.signal,
     });
-
-    // Starts sending the batch in hand, each partition's share as requests of record batches its topic
-    // accepts, once the previous batch is acknowledged. Flows count as published as their request is.
+    // Sends the batch in hand, if it holds anything, once the batch before it is acknowledged.
     const send = async () => {
-      if (flows.size === 0 && deadLetters.size === 0) return;
-      const batch = { flows: flows.take(), deadLetters: deadLetters.take(), lastLine: batchLastLine };
-      await delivery.race(inFlight);
-      if (delivery.expired) return;
-      const limits = options.recordBatchBytes;
-      const requests = batch.flows.map(({ messages }) => {
-        unconfirmed += messages.length;
-        const delivered = (sent: number) => {
-          if (closed) return;
-          unconfirmed -= sent;
-          summary.flowsPublished += sent;
-        };
-        return sendInRecordBatches(this.producer, options.topic, messages, limits.flows, delivered, isStopped);
-      });
-      for (const { messages } of batch.deadLetters) {
-        requests.push(sendInRecordBatches(this.producer, dlq, messages, limits.deadLetters, undefined, isStopped));
-      }
-      inFlight = Promise.all(requests).then(() => {
-        summary.lastLineDelivered = Math.max(summary.lastLineDelivered, batch.lastLine);
-        const flowsSent = batch.flows.reduce((sum, { messages }) => sum + messages.length, 0);
-        this.events.emit(ProducerEvents.BATCH_DELIVERED, { flows: flowsSent, lastLine: batch.lastLine });
-      });
-      linger.sent(inFlight);
+      const batch = batches.take();
+      if (batch !== undefined) await delivery.send(batch);
     };
-
-    const syncCounts = () => {
-      summary.linesRead = scanner.counts.lines;
-      summary.invalidLines = scanner.counts.invalid;
-      summary.skippedLines = scanner.counts.skipped;
-    };
-
-    const take = (item: PendingFlow) => {
-      flows.add(item.message);
-      linger.held();
-      batchLastLine = item.lineNumber;
-      return flows.size >= options.batchSize;
-    };
-    const drain = () => this.drain(pending, pacer, options.signal, take, send);
 
     let stopped = false;
     const chunks = input.chunks()[Symbol.asyncIterator]();
@@ -207,66 +112,28 @@ export class FlowProducer {
           break;
         }
         if (read.next.done === true) break;
-        scanner.push(read.next.value);
-        stopped = await drain();
-        syncCounts();
+        stopped = await batches.push(read.next.value, send);
         if (stopped) break;
-        if (deadLetters.size >= options.batchSize) await send();
+        if (batches.deadLettersFull) await send();
         if (delivery.expired) break;
       }
-      if (!stopped && !delivery.expired) {
-        scanner.end();
-        stopped = await drain();
-        syncCounts();
-      }
+      if (!stopped && !delivery.expired) stopped = await batches.end(send);
       // Everything taken from the file is delivered, also after a stop signal (within its bound).
       await send();
-      await delivery.race(inFlight);
+      await delivery.settled();
       if (!stopped && !delivery.expired) summary.lastLineDelivered = summary.linesRead;
     } finally {
-      closed = true;
-      delivery.dispose();
-      rejections.flush();
+      delivery.close();
+      batches.close();
       // Lets go of the input on every early end. Not awaited: on a silent stdin the return waits
       // for the read in progress, which may never come.
       chunks.return?.().catch(() => undefined);
     }
-    summary.flowsUnconfirmed = delivery.expired ? unconfirmed : 0;
+    summary.flowsUnconfirmed = delivery.unconfirmedFlows;
     const elapsedMs = performance.now() - started;
     summary.complete = !stopped && !delivery.expired;
     summary.elapsedSeconds = elapsedMs / 1000;
     summary.flowsPerSecond = perSecond(summary.flowsPublished, elapsedMs);
     return summary;
-  }
-
-  /** Hands the pending flows over one by one, waiting for each one's time when paced. True if stopped. */
-  private async drain(
-    pending: PendingFlow[],
-    pacer: Pacer | undefined,
-    signal: AbortSignal | undefined,
-    take: (item: PendingFlow) => boolean,
-    flush: () => Promise<void>,
-  ): Promise<boolean> {
-    let index = 0;
-    try {
-      for (; index < pending.length; index++) {
-        if (signal?.aborted) return true;
-        const item = pending[index] as PendingFlow;
-        if (pacer !== undefined) {
-          const wait = pacer.delayMs(item.time);
-          if (wait >= MIN_WAIT_MS) {
-            await flush();
-            await sleep(wait, undefined, { signal }).catch(() => undefined);
-            if (signal?.aborted) return true;
-          }
-        }
-        if (take(item)) await flush();
-      }
-      return false;
-    } finally {
-      // Flows not taken before a stop are not sent; the summary's last delivered line says
-      // where a re-run should pick up.
-      pending.length = 0;
-    }
   }
 }

@@ -1,9 +1,9 @@
 // `flowwatch produce`: opens the input, makes sure the topics exist, finds what of this source the
 // topics hold already, streams the rest, prints the summary.
 import type { Kafka } from 'kafkajs';
-import { type Config, deadLetterTopic } from '../config/index.ts';
+import type { Config } from '../config/index.ts';
 import { type FlowInput, openFlowInput, refuseTopicsTooSmall } from '../flow/index.ts';
-import { formatSourceId, STDIN_FINGERPRINT } from '../flow/source-identity.ts';
+import { formatSourceId } from '../flow/source-identity.ts';
 import {
   connectAdmin,
   createKafka,
@@ -12,6 +12,7 @@ import {
   type RecordBatchLimit,
   readRecordBatchLimitsPatiently,
   type TopicPartitions,
+  TopicSet,
 } from '../kafka/index.ts';
 import { MetricsServer, type MetricsServerOptions } from '../metrics/index.ts';
 import {
@@ -25,13 +26,14 @@ import {
   streamEvents,
   unlessStopped,
 } from '../runtime/index.ts';
-import { FlowProducer, STOP_DELIVERY_MS } from './flow-producer.ts';
+import { STOP_DELIVERY_MS } from './batch-delivery.ts';
+import { FlowProducer } from './flow-producer.ts';
 import type { Pace } from './pacer.ts';
 import { ProduceProgress } from './produce-progress.ts';
 import { formatSummary, type ProduceSummary, startingSummary } from './produce-summary.ts';
 import { ProducerEvents, type ProducerResumed } from './producer-events.ts';
 import { createProducerMetrics } from './producer-metrics.ts';
-import { type ResumePoint, resumePoint } from './resume-point.ts';
+import { resumePoint, sourceChanged } from './resume-point.ts';
 import { findSourceTails } from './source-tail-finder.ts';
 
 export interface ProduceCommandOptions {
@@ -83,6 +85,7 @@ async function produceUntilStopped(
 ): Promise<ProduceSummary> {
   const beforePublishing = <T>(work: Promise<T>) => unlessStopped(work, stop.signal, 'before anything was published');
   const source = options.source ?? input.source;
+  const topics = new TopicSet(config.topic);
   // A quick check first: no broker means one sentence at once, not a minute of retries.
   const setup = await beforePublishing(
     (async () => {
@@ -94,13 +97,12 @@ async function produceUntilStopped(
           { partitions: options.partitions ?? DEFAULT_PARTITIONS, replicationFactor: config.replicationFactor },
           log,
         );
-        const dlq = deadLetterTopic(config.topic);
-        const limits = await readRecordBatchLimitsPatiently(admin, [config.topic, dlq], log);
+        const limits = await readRecordBatchLimitsPatiently(admin, topics.names, log);
         return {
           partitions,
           limits: {
-            flows: limits.get(config.topic) as RecordBatchLimit,
-            deadLetters: limits.get(dlq) as RecordBatchLimit,
+            flows: limits.get(topics.flows) as RecordBatchLimit,
+            deadLetters: limits.get(topics.deadLetters) as RecordBatchLimit,
           },
         };
       } finally {
@@ -115,14 +117,14 @@ async function produceUntilStopped(
   const fingerprint = await beforePublishing(input.fingerprint());
   // Standard input without a name cannot be recognised on a re-run: each run is a stream of its own.
   const newStream = options.again === true || (options.file === '-' && options.source === undefined);
-  const tails = await beforePublishing(sourceTails(kafka, config, source, log));
+  const tails = await beforePublishing(sourceTails(kafka, topics, source, log));
   const point = resumePoint(tails, fingerprint, newStream);
   if (point.kind === 'changed') throw sourceChanged(config.topic, source, point, fingerprint);
   const sourceId = formatSourceId({ fingerprint, stream: point.stream });
   // Still before anything is sent: a topic too small for this source's largest message is refused now.
   refuseTopicsTooSmall({
-    flows: { topic: config.topic, limit: setup.limits.flows },
-    deadLetters: { topic: deadLetterTopic(config.topic), limit: setup.limits.deadLetters },
+    flows: { topic: topics.flows, limit: setup.limits.flows },
+    deadLetters: { topic: topics.deadLetters, limit: setup.limits.deadLetters },
     source,
     sourceId,
   });
@@ -183,37 +185,16 @@ async function produceUntilStopped(
 }
 
 /** What the flow topic and its dead-letter topic hold of the source: its last message per partition. */
-async function sourceTails(kafka: Kafka, config: Config, source: string, log: Logger) {
-  const topics = [config.topic, deadLetterTopic(config.topic)];
+async function sourceTails(kafka: Kafka, topics: TopicSet, source: string, log: Logger) {
   try {
-    const tails = await findSourceTails(kafka, topics, source, log.child({ component: 'resume' }));
-    return { flows: tails.get(topics[0] as string) ?? [], deadLetters: tails.get(topics[1] as string) ?? [] };
+    const tails = await findSourceTails(kafka, topics.names, source, log.child({ component: 'resume' }));
+    return { flows: tails.get(topics.flows) ?? [], deadLetters: tails.get(topics.deadLetters) ?? [] };
   } catch (error) {
     if (isFlowwatchError(error)) throw error;
     throw new FlowwatchError(
       ErrorCode.KAFKA_UNREACHABLE,
-      `could not read what ${config.topic} holds of ${source} already (${(error as Error).message})`,
+      `could not read what ${topics.flows} holds of ${source} already (${(error as Error).message})`,
       { cause: error },
     );
   }
-}
-
-/** The refusal to mix another content into a stream: one sentence saying what to do instead. */
-function sourceChanged(
-  topic: string,
-  source: string,
-  point: Extract<ResumePoint, { kind: 'changed' }>,
-  fingerprint: string,
-): FlowwatchError {
-  const held =
-    point.fingerprint === undefined
-      ? 'without a fingerprint (an earlier flowwatch published it)'
-      : point.fingerprint === STDIN_FINGERPRINT
-        ? 'read from standard input'
-        : `with fingerprint ${point.fingerprint}`;
-  const mine = fingerprint === STDIN_FINGERPRINT ? 'this is standard input' : `this file's is ${fingerprint}`;
-  return new FlowwatchError(
-    ErrorCode.SOURCE_CHANGED,
-    `the topic ${topic} already holds ${source}, from other content (stream ${point.stream} ${held}; ${mine}), so it cannot be resumed from this input: publish it as a new stream with --again, or under another name with --source NAME`,
-  );
 }

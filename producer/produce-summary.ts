@@ -1,5 +1,7 @@
 // What a produce run did, counted as it goes.
 import { formatCount as n } from '../display/index.ts';
+import { TopicSet } from '../kafka/index.ts';
+
 export interface ProduceSummary {
   /** The name in every message's `source` header. */
   source: string;
@@ -60,7 +62,7 @@ export function formatSummary(summary: ProduceSummary): string {
   const newDeadLetters = summary.invalidLines - summary.invalidLinesAlreadyInTopic;
   const invalidHeld =
     summary.invalidLinesAlreadyInTopic > 0
-      ? ` and its ${n(summary.invalidLinesAlreadyInTopic)} invalid lines in ${summary.topic}.invalid`
+      ? ` and its ${n(summary.invalidLinesAlreadyInTopic)} invalid lines in ${new TopicSet(summary.topic).deadLetters}`
       : '';
   const nothingNew = summary.complete && summary.resumed && summary.flowsPublished === 0 && newDeadLetters === 0;
   const headline = nothingNew

@@ -1,5 +1,6 @@
 // Where a run of a source starts, decided from what the topics already hold of it: the last message
-// of the source's name in each partition. Pure, so every case is a unit test.
+// of the source's name in each partition; and the refusal when they hold it from other content. Pure,
+// so every case is a unit test.
 //
 // Why the last message of a partition is enough: a run sends a partition its lines in increasing
 // line order, with at most one request in flight per partition, and the idempotent producer writes a
@@ -7,7 +8,8 @@
 // to p up to the highest one there, H(p); a line is already published iff its partition's H(p) is at
 // least its number. Runs of one source follow each other (one producer per source at a time), so a
 // partition whose last message of the name belongs to an older stream holds nothing of the newest.
-import { parseSourceId, type SourceId } from '../flow/source-identity.ts';
+import { parseSourceId, type SourceId, STDIN_FINGERPRINT } from '../flow/source-identity.ts';
+import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
 
 /** The last message of the source's name in one partition. */
 export interface SourceTail {
@@ -79,4 +81,24 @@ export function resumePoint(tails: SourceTails, fingerprint: string, newStream: 
   const upTo = (list: readonly (Seen | undefined)[]) =>
     list.map((s) => (s !== undefined && s.id?.stream === newest ? s.line : 0));
   return { kind: 'publish', stream: newest, resumed: true, flows: upTo(flows), deadLetters: upTo(deadLetters) };
+}
+
+/** The refusal to mix another content into a stream: one sentence saying what to do instead. */
+export function sourceChanged(
+  topic: string,
+  source: string,
+  point: Extract<ResumePoint, { kind: 'changed' }>,
+  fingerprint: string,
+): FlowwatchError {
+  const held =
+    point.fingerprint === undefined
+      ? 'without a fingerprint (an earlier flowwatch published it)'
+      : point.fingerprint === STDIN_FINGERPRINT
+        ? 'read from standard input'
+        : `with fingerprint ${point.fingerprint}`;
+  const mine = fingerprint === STDIN_FINGERPRINT ? 'this is standard input' : `this file's is ${fingerprint}`;
+  return new FlowwatchError(
+    ErrorCode.SOURCE_CHANGED,
+    `the topic ${topic} already holds ${source}, from other content (stream ${point.stream} ${held}; ${mine}), so it cannot be resumed from this input: publish it as a new stream with --again, or under another name with --source NAME`,
+  );
 }

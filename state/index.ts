@@ -1,8 +1,17 @@
-// The Redis state, end to end: key names, the Lua scripts and their replies, the consumer's writer,
-// every reader, reset, the batch check's record and the walkthrough's marker. Nothing outside this
-// folder names a key: others (a redis-cli hint, tests) take the names from `stateKeys`.
+// The Redis state, end to end: the connection and what it needs of Redis (7.0 or newer), key names,
+// the Lua scripts and their replies, the consumer's writer, every reader, reset, the batch check's
+// record and the walkthrough's marker. Nothing outside this folder names a key: others (a redis-cli
+// hint, a message, tests) take the names from `stateKeys` and the pattern from `stateKeyPattern`.
 export { CHECK_DIFFERENCES_KEPT, type CheckRecord, parseCheck, writeCheck } from './check-record.ts';
-export { type PartitionId, partitionId, partitionOf, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
+export {
+  type PartitionId,
+  partitionId,
+  partitionOf,
+  stateKeyPattern,
+  stateKeys,
+  TOTAL_NAMES,
+  type TotalName,
+} from './keys.ts';
 export { type ConditionReport, failureText, logReadCondition, type ViewSource } from './read-condition.ts';
 export { connectRedis, createRedis, describeRedis, type RedisClient, redisFailure } from './redis-client.ts';
 export {

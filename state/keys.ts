@@ -35,6 +35,11 @@ export const stateKeys = {
   partial: (prefix: string) => `${prefix}:partial`,
 } as const;
 
+/** `<prefix>:*`: the pattern of every key of the state under `prefix`, as messages name the state. */
+export function stateKeyPattern(prefix: string): string {
+  return `${prefix}:*`;
+}
+
 /** The fields of the totals hash, in the order the apply script receives their increments. */
 export const TOTAL_NAMES = ['flows', 'webRequests', 'invalidLines', 'undecodable', 'timeOutliers'] as const;
 export type TotalName = (typeof TOTAL_NAMES)[number];

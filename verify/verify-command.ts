@@ -2,10 +2,10 @@
 // once the state is complete (or, with --partial, reports how far along it is), in bounded memory:
 // past DEVICES_IN_MEMORY devices the counts of both sides spill to a temporary folder.
 
-import { type Config, deadLetterTopic } from '../config/index.ts';
+import type { Config } from '../config/index.ts';
 import { formatCount as n } from '../display/index.ts';
 import { openFlowInput } from '../flow/index.ts';
-import { connectAdmin, createKafka } from '../kafka/index.ts';
+import { connectAdmin, createKafka, TopicSet } from '../kafka/index.ts';
 import { ErrorCode, ExitCode, FlowwatchError, type Logger } from '../runtime/index.ts';
 import {
   connectRedis,
@@ -133,7 +133,7 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
 async function readProgress(config: Config, log: Logger, state: StateReader): Promise<PartitionProgress[]> {
   const admin = await connectAdmin(createKafka(config, log, 'flowwatch-verify', 'quick'), config);
   try {
-    const progress = await stateProgress(admin, state, [config.topic, deadLetterTopic(config.topic)]);
+    const progress = await stateProgress(admin, state, new TopicSet(config.topic).names);
     // No partitions would make any state look complete: a mistyped topic must not pass for one.
     if (!progress.some((p) => p.topic === config.topic)) {
       throw new FlowwatchError(

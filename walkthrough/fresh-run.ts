@@ -3,8 +3,7 @@
 // a walkthrough made them (the marker beside the state says so) or when --reset asks; otherwise it
 // refuses, naming what it found.
 import type { Admin } from 'kafkajs';
-import { deadLetterTopic } from '../config/index.ts';
-import { ensureTopics, kafkaRefused } from '../kafka/index.ts';
+import { ensureTopics, kafkaRefused, TopicSet } from '../kafka/index.ts';
 import { ErrorCode, FlowwatchError, isFlowwatchError, retrying } from '../runtime/index.ts';
 import {
   heldState,
@@ -45,7 +44,7 @@ export async function prepareFreshRun(
   names: FreshRunNames,
   options: FreshRunOptions,
 ): Promise<void> {
-  const topics = [names.topic, deadLetterTopic(names.topic)];
+  const topics = new TopicSet(names.topic).names;
   const existing = new Set(await admin.listTopics());
   const present = topics.filter((topic) => existing.has(topic));
   const held: HeldUnderNames = {

@@ -1,9 +1,9 @@
 // What the walkthrough's names hold, and whether it may delete it: what a walkthrough made (its
 // marker names the topic and group beside the state) it deletes for a fresh run; anything else only
 // with --reset. The sentences that say so live here too.
-import { deadLetterTopic } from '../config/index.ts';
 import { formatCount as n } from '../display/index.ts';
-import type { HeldState, WalkthroughMarker } from '../state/index.ts';
+import { TopicSet } from '../kafka/index.ts';
+import { type HeldState, stateKeyPattern, type WalkthroughMarker } from '../state/index.ts';
 
 export interface RunNames {
   readonly topic: string;
@@ -42,7 +42,7 @@ export function notMadeByWalkthrough(
   if (marker === undefined) return held;
   // The marker claims the state only while all of it was counted from the topic it names (or that
   // topic's dead letters): a later `flowwatch consume` of another topic into the prefix is not its own.
-  const ownTopics = [marker.topic, deadLetterTopic(marker.topic)];
+  const ownTopics = new TopicSet(marker.topic).names;
   const stateIsOwn = held.state.topics.every((topic) => ownTopics.includes(topic));
   return {
     // The dead-letter topic goes with its flow topic.
@@ -60,7 +60,7 @@ export function refusal(foreign: HeldUnderNames, names: RunNames): string {
 /** The one sentence --reset prints before it deletes. */
 export function resetAnnouncement(held: HeldUnderNames, names: RunNames): string {
   if (holdsNothing(held))
-    return `--reset: nothing to delete under topic ${names.topic}, group ${names.group} or Redis keys ${names.keyPrefix}:*`;
+    return `--reset: nothing to delete under topic ${names.topic}, group ${names.group} or Redis keys ${stateKeyPattern(names.keyPrefix)}`;
   return `--reset: deleting ${joined(listed(held, names, 'deleting'))}`;
 }
 
@@ -84,8 +84,8 @@ function listed(held: HeldUnderNames, names: RunNames, form: 'holding' | 'deleti
     const flows = `${n(held.state.flows)} counted flow${held.state.flows === 1 ? '' : 's'}`;
     items.push(
       form === 'holding'
-        ? `Redis keys ${names.keyPrefix}:* hold ${flows}`
-        : `the Redis keys ${names.keyPrefix}:* (${flows})`,
+        ? `Redis keys ${stateKeyPattern(names.keyPrefix)} hold ${flows}`
+        : `the Redis keys ${stateKeyPattern(names.keyPrefix)} (${flows})`,
     );
   }
   return items;

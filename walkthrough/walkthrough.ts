@@ -3,15 +3,15 @@
 // the state has caught up, and ends with the batch check.
 
 import type { Admin } from 'kafkajs';
-import { type Config, deadLetterTopic } from '../config/index.ts';
+import type { Config } from '../config/index.ts';
 import { DashboardServer } from '../dashboard/index.ts';
 import { formatCount as n } from '../display/index.ts';
-import { connectAdmin, createKafka } from '../kafka/index.ts';
+import { connectAdmin, createKafka, TopicSet } from '../kafka/index.ts';
 import type { Pace } from '../producer/index.ts';
 import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
 import { type Logger, onStopSignals } from '../runtime/index.ts';
 import { ensureInfra } from '../runtime/infra-guard.ts';
-import { connectRedis, createRedis, StateReader, stateKeys, stateProgress } from '../state/index.ts';
+import { connectRedis, createRedis, StateReader, stateKeyPattern, stateKeys, stateProgress } from '../state/index.ts';
 import { formatReport, verdictExitCode, verify } from '../verify/index.ts';
 import { watchUntilCaughtUp } from './catch-up-watch.ts';
 import { prepareFreshRun } from './fresh-run.ts';
@@ -51,7 +51,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
     await connectRedis(redis, config);
     admin = await connectAdmin(createKafka(config, log, 'flowwatch-walkthrough'), config);
     say(
-      `fresh run: topic ${config.topic} (${options.partitions} partitions), group ${config.group}, Redis keys ${config.keyPrefix}:*`,
+      `fresh run: topic ${config.topic} (${options.partitions} partitions), group ${config.group}, Redis keys ${stateKeyPattern(config.keyPrefix)}`,
     );
     await prepareFreshRun(
       admin,
@@ -106,7 +106,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
       `streaming ${options.file} with ${options.consumers} consumers${paceArgs.length > 0 ? ` (${paceArgs.join(' ')})` : ''}...`,
     );
 
-    const topics = [config.topic, deadLetterTopic(config.topic)];
+    const topics = new TopicSet(config.topic).names;
     const state = new StateReader(redis, config.keyPrefix);
     const display = new RankingDisplay(state, config.topic, options);
     const started = performance.now();

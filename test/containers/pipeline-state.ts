@@ -2,8 +2,9 @@
 // flows the consumers have counted, and waits until every message is applied.
 
 import type { Admin } from 'kafkajs';
-import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { connectAdmin, createKafka, ensureTopics } from '../../kafka/index.ts';
+import { deadLetterTopic } from '../../kafka/topic-set.ts';
 import { createLogger } from '../../runtime/index.ts';
 import type { RedisClient } from '../../state/index.ts';
 import { connectRedis, createRedis, isCaughtUp, StateReader, stateProgress } from '../../state/index.ts';

@@ -4,10 +4,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { ConsumerEvents, emptyTally } from '../../consumer/index.ts';
 import { Header, headerText } from '../../flow/index.ts';
 import { connectAdmin, createKafka, ensureTopics } from '../../kafka/index.ts';
+import { deadLetterTopic } from '../../kafka/topic-set.ts';
 import { createLogger } from '../../runtime/index.ts';
 import type { RedisClient } from '../../state/index.ts';
 import { createRedis, partitionId, StateReader, StateWriter } from '../../state/index.ts';

@@ -5,7 +5,8 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
+import { deadLetterTopic } from '../../kafka/topic-set.ts';
 import type { ProduceSummary } from '../../producer/index.ts';
 import { createRedis, StateReader } from '../../state/index.ts';
 import type { RunningCli } from '../support/cli.ts';

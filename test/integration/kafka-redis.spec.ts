@@ -1,7 +1,8 @@
 // The real parts answer: a topic is created, messages go through the broker, Redis reads and writes.
 import { afterAll, describe, expect, it } from 'vitest';
-import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { connectAdmin, createKafka, ensureTopics, partitionEnds } from '../../kafka/index.ts';
+import { deadLetterTopic } from '../../kafka/topic-set.ts';
 import { createLogger } from '../../runtime/index.ts';
 import { connectRedis, createRedis, resetState, stateKeys } from '../../state/index.ts';
 import { testNames } from '../support/test-names.ts';

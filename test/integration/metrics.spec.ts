@@ -4,8 +4,9 @@
 import { appendFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { connectAdmin, createKafka } from '../../kafka/index.ts';
+import { deadLetterTopic } from '../../kafka/topic-set.ts';
 import type { ProduceSummary } from '../../producer/index.ts';
 import { createLogger } from '../../runtime/index.ts';
 import { createRedis, isCaughtUp, StateReader, stateProgress } from '../../state/index.ts';

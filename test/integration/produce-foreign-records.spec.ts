@@ -3,9 +3,10 @@
 // nothing about what the topic holds of the stream, and is passed over.
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { fingerprintFile } from '../../flow/index.ts';
 import { createKafka } from '../../kafka/index.ts';
+import { deadLetterTopic } from '../../kafka/topic-set.ts';
 import type { ProduceSummary } from '../../producer/index.ts';
 import { createLogger } from '../../runtime/index.ts';
 import { runCli } from '../support/cli.ts';

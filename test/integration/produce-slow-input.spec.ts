@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { deadLetterTopic, loadConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
+import { deadLetterTopic } from '../../kafka/topic-set.ts';
 import type { ProduceSummary } from '../../producer/index.ts';
 import { explain, type RunningCli, spawnCli } from '../support/cli.ts';
 import { fileTopics } from '../support/file-topics.ts';

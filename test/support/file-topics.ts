@@ -2,8 +2,9 @@
 // topic it names deleted after its last test, with its dead-letter topic, whatever happened.
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll } from 'vitest';
-import { type Config, deadLetterTopic } from '../../config/index.ts';
+import type { Config } from '../../config/index.ts';
 import { connectAdmin, createKafka } from '../../kafka/index.ts';
+import { deadLetterTopic } from '../../kafka/topic-set.ts';
 import { createLogger } from '../../runtime/index.ts';
 
 export interface FileTopics {
