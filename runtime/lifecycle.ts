@@ -1,6 +1,6 @@
 // Signal handling for every long-running command: the first SIGINT/SIGTERM asks for a graceful stop,
-// a second one exits at once.
-import { ErrorCode, EXIT_INTERRUPTED, FlowwatchError } from './errors.ts';
+// a second one exits at once; a stop that takes too long exits anyway.
+import { EXIT_INTERRUPTED } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 export interface StopSignal {
@@ -46,55 +46,4 @@ export function onStopSignals(log: Logger, options: { exitAfterMs?: number } = {
       process.off('SIGTERM', handler);
     },
   };
-}
-
-/** Waits for `work` at most `timeoutMs`: true if it settled in time (its outcome is not reported). */
-export async function settlesWithin(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([work.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Settles as `work` does, or rejects after `timeoutMs` saying what it waited for. */
-export async function within<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * Settles as `work` does, or rejects with FW_INTERRUPTED (exit 130) as soon as `signal` fires, saying
- * what was left undone. For steps that may wait long on a broker and have nothing to deliver yet.
- * Leaves no listener behind; the work left behind is not awaited (the command is exiting).
- */
-export async function unlessStopped<T>(work: Promise<T>, signal: AbortSignal, undone: string): Promise<T> {
-  const interrupted = () =>
-    new FlowwatchError(ErrorCode.INTERRUPTED, `stopped by ${String(signal.reason ?? 'a signal')} ${undone}`);
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    throw interrupted();
-  }
-  let onAbort: () => void = () => {};
-  const stopped = new Promise<never>((_, reject) => {
-    onAbort = () => reject(interrupted());
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, stopped]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    work.catch(() => undefined);
-  }
 }

@@ -38,29 +38,59 @@ export async function waitUntil<T>(
   return undefined;
 }
 
-export interface RetryOptions {
-  /** Give up this long after the first try: the last error is thrown. */
-  readonly timeoutMs: number;
-  readonly intervalMs: number;
-  /** Whether another try may cure the error; any other error is thrown at once. Default: every error. */
-  readonly retriable?: (error: unknown) => boolean;
-  /** Told of each error that is tried again, before the pause (to log it). */
-  readonly onRetry?: (error: unknown) => void;
+/** What `retrying` resolves with when `keepGoing` said to give up before the call succeeded. */
+export const ABANDONED = Symbol('abandoned');
+
+/** The pause before each try again, given how many tries have failed so far (from 1); undefined: give up. */
+export type RetrySchedule = (failures: number) => number | undefined;
+
+/** Pauses that double from `firstMs` up to `maxMs`. */
+export function doubling(firstMs: number, maxMs: number): RetrySchedule {
+  return (failures) => Math.min(firstMs * 2 ** (failures - 1), maxMs);
 }
 
-/** Resolves with the call's first result, trying it again after each retriable error until the deadline. */
-export async function retrying<T>(
+export interface RetryOptions {
+  /** Give up this long after the first try: the last error is thrown. Default: never. */
+  readonly timeoutMs?: number;
+  /** The pause between tries: fixed, or a schedule (which may also give up). */
+  readonly intervalMs: number | RetrySchedule;
+  /** Whether another try may cure the error; any other error is thrown at once. Default: every error. */
+  readonly retriable?: (error: unknown) => boolean;
+  /** Told of each error that is tried again, before the pause (to log it), with how many so far. */
+  readonly onRetry?: (error: unknown, failures: number) => void;
+  /** Run after each pause, before the next try (to keep a group membership alive meanwhile). */
+  readonly between?: () => Promise<void>;
+  /** False once the work should be abandoned (a stop, a partition taken away): checked around each pause. */
+  readonly keepGoing?: () => boolean;
+}
+
+/**
+ * Resolves with the call's first result, trying it again after each retriable error until the
+ * deadline or the schedule gives up (the last error is thrown), or until `keepGoing` says to stop
+ * (ABANDONED is resolved).
+ */
+export function retrying<T>(
   call: () => Promise<T>,
-  { timeoutMs, intervalMs, retriable = () => true, onRetry }: RetryOptions,
-): Promise<T> {
+  options: RetryOptions & { keepGoing: () => boolean },
+): Promise<T | typeof ABANDONED>;
+export function retrying<T>(call: () => Promise<T>, options: RetryOptions): Promise<T>;
+export async function retrying<T>(call: () => Promise<T>, options: RetryOptions): Promise<T | typeof ABANDONED> {
+  const { timeoutMs = Number.POSITIVE_INFINITY, intervalMs, retriable = () => true, onRetry } = options;
+  const { between, keepGoing = () => true } = options;
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const schedule = typeof intervalMs === 'number' ? () => intervalMs : intervalMs;
+  for (let failures = 1; ; failures++) {
+    let pause: number | undefined;
     try {
       return await call();
     } catch (error) {
-      if (!retriable(error) || Date.now() > deadline) throw error;
-      onRetry?.(error);
+      pause = schedule(failures);
+      if (!retriable(error) || Date.now() > deadline || pause === undefined) throw error;
+      onRetry?.(error, failures);
     }
-    await sleep(intervalMs);
+    if (!keepGoing()) return ABANDONED;
+    await sleep(pause);
+    await between?.();
+    if (!keepGoing()) return ABANDONED;
   }
 }
