@@ -6,7 +6,7 @@ export { ErrorCode, EXIT_INTERRUPTED, exitCodeOf, FlowwatchError, isFlowwatchErr
 export { parseEvents, streamEvents } from './event-stream.ts';
 export { spawnFlowwatch } from './flowwatch-process.ts';
 export { Instrumentation, type InstrumentationEvent } from './instrumentation.ts';
-export { onStopSignals, type StopSignal } from './lifecycle.ts';
+export { onStopSignals, type SignalHost, type StopSignal } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
 export { ABANDONED, doubling, type RetryOptions, retrying, waitUntil } from './wait-until.ts';

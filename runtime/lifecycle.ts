@@ -11,30 +11,38 @@ export interface StopSignal {
   dispose(): void;
 }
 
+/** The part of the process that stops are wired to (a fake one in unit tests). */
+export interface SignalHost {
+  on(event: NodeJS.Signals, handler: (name: NodeJS.Signals) => void): unknown;
+  off(event: NodeJS.Signals, handler: (name: NodeJS.Signals) => void): unknown;
+  exit(code: number): never;
+}
+
 /**
  * `exitAfterMs`: the bound a command promises for its graceful stop. Each step of a stop has its own
  * timeout; this one catches whatever none of them foresaw (a client call that never settles while
  * brokers are unreachable), so the promise holds whatever happens.
  */
-export function onStopSignals(log: Logger, options: { exitAfterMs?: number } = {}): StopSignal {
+export function onStopSignals(log: Logger, options: { exitAfterMs?: number; host?: SignalHost } = {}): StopSignal {
+  const host = options.host ?? process;
   const controller = new AbortController();
   const handler = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       log.warn({ signal: name }, 'second stop signal: exiting now');
-      process.exit(EXIT_INTERRUPTED);
+      host.exit(EXIT_INTERRUPTED);
     }
     log.info({ signal: name }, 'stopping gracefully (again to force)');
     if (options.exitAfterMs !== undefined) {
       const bound = options.exitAfterMs;
       setTimeout(() => {
         log.warn({ timeoutMs: bound }, 'could not stop gracefully in time; exiting now');
-        process.exit(EXIT_INTERRUPTED);
+        host.exit(EXIT_INTERRUPTED);
       }, bound).unref();
     }
     controller.abort(name);
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  host.on('SIGINT', handler);
+  host.on('SIGTERM', handler);
   const stopped = new Promise<void>((resolve) => {
     controller.signal.addEventListener('abort', () => resolve(), { once: true });
   });
@@ -42,8 +50,8 @@ export function onStopSignals(log: Logger, options: { exitAfterMs?: number } = {
     signal: controller.signal,
     stopped: () => stopped,
     dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      host.off('SIGINT', handler);
+      host.off('SIGTERM', handler);
     },
   };
 }

@@ -1,6 +1,12 @@
 // Polls a condition until it holds, or tries a call again while it fails in a way that may pass,
 // instead of sleeping for a fixed time: the poll loops of the commands, the benchmarks and the tests.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { raceBounds } from './deadline.ts';
+
+/** Resolves after `ms`, or as soon as `signal` aborts; on the global timers, which tests can fake. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  const settle = () => undefined;
+  return raceBounds(new Promise<void>(() => {}), { timeoutMs: ms, late: settle, signal, stopped: settle });
+}
 
 export interface WaitOptions {
   /** Give up after this long (an error saying what was waited for); default: never. */
@@ -33,7 +39,7 @@ export async function waitUntil<T>(
       const last = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`, { cause: lastError });
     }
-    await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
+    await pause(intervalMs, signal);
   }
   return undefined;
 }
@@ -80,16 +86,16 @@ export async function retrying<T>(call: () => Promise<T>, options: RetryOptions)
   const deadline = Date.now() + timeoutMs;
   const schedule = typeof intervalMs === 'number' ? () => intervalMs : intervalMs;
   for (let failures = 1; ; failures++) {
-    let pause: number | undefined;
+    let wait: number | undefined;
     try {
       return await call();
     } catch (error) {
-      pause = schedule(failures);
-      if (!retriable(error) || Date.now() > deadline || pause === undefined) throw error;
+      wait = schedule(failures);
+      if (!retriable(error) || Date.now() > deadline || wait === undefined) throw error;
       onRetry?.(error, failures);
     }
     if (!keepGoing()) return ABANDONED;
-    await sleep(pause);
+    await pause(wait);
     await between?.();
     if (!keepGoing()) return ABANDONED;
   }
