@@ -9,4 +9,4 @@ export { Instrumentation, type InstrumentationEvent } from './instrumentation.ts
 export { onStopSignals, type SignalHost, type StopSignal } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
-export { ABANDONED, doubling, type RetryOptions, retrying, waitUntil } from './wait-until.ts';
+export { ABANDONED, doubling, pause, type RetryOptions, retrying, waitUntil } from './wait-until.ts';

@@ -3,7 +3,7 @@
 import { raceBounds } from './deadline.ts';
 
 /** Resolves after `ms`, or as soon as `signal` aborts; on the global timers, which tests can fake. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
   const settle = () => undefined;
   return raceBounds(new Promise<void>(() => {}), { timeoutMs: ms, late: settle, signal, stopped: settle });
 }
