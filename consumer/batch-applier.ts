@@ -2,9 +2,8 @@
 // where a partition with no stored offset starts: partition-start.ts), tallies it, dead-letters what
 // cannot be read, applies it to Redis under the partition's fencing epoch (retrying through outages),
 // and follows Redis's answer.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, EachBatchPayload } from 'kafkajs';
-import { ErrorCode, isFlowwatchError, type Logger } from '../runtime/index.ts';
+import { ErrorCode, isFlowwatchError, type Logger, pause } from '../runtime/index.ts';
 import { type PartitionId, partitionId, type StateWriter } from '../state/index.ts';
 import { type BatchTally, tallyDeadLetters, tallyFlows } from './batch-tally.ts';
 import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
@@ -148,7 +147,7 @@ export class BatchApplier {
           return;
         }
         parts.log.warn({ partition: id, epoch, owner }, 'batch refused: a newer member owns this partition');
-        await sleep(FENCED_PAUSE_MS);
+        await pause(FENCED_PAUSE_MS);
         await payload.heartbeat();
         return;
       }

@@ -1,14 +1,20 @@
 // Retries a state call through outages and refusals: an error whose code says retrying may help
 // (Redis away, restarting or failing over; a refusal whose cause someone must remove) is retried with
 // backoff; any other is thrown. Decided by the error's code alone.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode, isFlowwatchError, isRetriable, type Logger } from '../runtime/index.ts';
+import {
+  ABANDONED,
+  doubling,
+  ErrorCode,
+  isFlowwatchError,
+  isRetriable,
+  type Logger,
+  retrying,
+} from '../runtime/index.ts';
 
 const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 3000;
 
-/** What a retry returns when `control` said to give up before the call succeeded. */
-export const ABANDONED = Symbol('abandoned');
+export { ABANDONED };
 
 export interface RetryControl {
   /** False once the work should be abandoned (stopping, or the partition was taken away). */
@@ -25,16 +31,12 @@ export async function retryRedis<T>(
   control: RetryControl,
   log: Logger,
 ): Promise<T | typeof ABANDONED> {
-  let backoff = FIRST_BACKOFF_MS;
-  let failures = 0;
-  for (;;) {
-    try {
-      const result = await call();
-      if (failures > 0) log.info({ failures }, 'Redis is back');
-      return result;
-    } catch (error) {
-      if (!isRetriable(error)) throw error;
-      failures++;
+  let failed = 0;
+  const result = await retrying(call, {
+    intervalMs: doubling(FIRST_BACKOFF_MS, MAX_BACKOFF_MS),
+    retriable: isRetriable,
+    onRetry: (error, failures) => {
+      failed = failures;
       // One short line: the reason, never the call's arguments (a whole batch).
       if (failures === 1 || failures % 10 === 0) {
         const reason = (error as Error).message;
@@ -43,11 +45,12 @@ export async function retryRedis<T>(
         else log.warn({ failures, reason }, 'Redis unavailable; retrying, nothing applied');
       }
       control.failed?.(failures, error as Error);
-    }
-    if (!control.keepGoing()) return ABANDONED;
-    await sleep(backoff);
-    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-    await control.between?.();
-    if (!control.keepGoing()) return ABANDONED;
-  }
+    },
+    between: async () => {
+      await control.between?.();
+    },
+    keepGoing: () => control.keepGoing(),
+  });
+  if (result !== ABANDONED && failed > 0) log.info({ failures: failed }, 'Redis is back');
+  return result;
 }

@@ -1,7 +1,7 @@
 // The first offset Kafka still holds of each partition (its low watermark), cached: where the state
 // starts when Redis holds no offset, and the bound below which a rewind cannot go.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
+import { retrying } from '../runtime/index.ts';
 import { type PartitionId, partitionId } from '../state/index.ts';
 
 /** Pauses between asking again while the brokers cannot answer (moments after a broker died). */
@@ -27,19 +27,18 @@ export class RetainedOffsets {
     const id = partitionId(topic, partition);
     const cached = this.low.get(id);
     if (cached !== undefined && !refresh) return cached;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        for (const p of await this.admin.fetchTopicOffsets(topic))
-          this.low.set(partitionId(topic, p.partition), Number(p.low));
-        return this.low.get(id) ?? 0;
-      } catch (error) {
-        const pause = this.pauses[attempt];
-        if (pause === undefined) {
-          if (cached !== undefined) return cached;
-          throw error;
-        }
-        await sleep(pause);
-      }
+    try {
+      return await retrying(
+        async () => {
+          for (const p of await this.admin.fetchTopicOffsets(topic))
+            this.low.set(partitionId(topic, p.partition), Number(p.low));
+          return this.low.get(id) ?? 0;
+        },
+        { intervalMs: (failures) => this.pauses[failures - 1] },
+      );
+    } catch (error) {
+      if (cached !== undefined) return cached;
+      throw error;
     }
   }
 }

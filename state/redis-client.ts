@@ -3,6 +3,7 @@ import { Cluster, type ClusterOptions, type RedisOptions as IoRedisOptions, Redi
 import type { Config } from '../config/config.ts';
 import { redactUrl } from '../config/redacted-url.ts';
 import { redisRefusal } from '../runtime/connection-refusal.ts';
+import { within } from '../runtime/deadline.ts';
 import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
 
 export interface RedisOptions {
@@ -97,27 +98,18 @@ export async function connectRedis<T extends RedisClient>(redis: T, config: Conf
   redis.on('error', remember);
   // A cluster reports what its nodes refused (a login, a certificate) as 'node error'.
   redis.on('node error', remember);
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`nothing answered within ${FIRST_CONNECTION_MS} ms`)),
-      FIRST_CONNECTION_MS,
-    );
-  });
   try {
     const attempt = (async () => {
       if (redis.status === 'wait') await redis.connect();
       await redis.ping();
     })();
     // Settled later, after the bound, its failure is the one already reported.
-    attempt.catch(() => {});
-    await Promise.race([attempt, bound]);
+    await within(attempt, FIRST_CONNECTION_MS, () => new Error(`nothing answered within ${FIRST_CONNECTION_MS} ms`));
     return redis;
   } catch (error) {
     redis.disconnect();
     throw redisRefusal(config, describeRedis(config), reason ?? error) ?? redisUnreachable(config, error);
   } finally {
-    clearTimeout(timer);
     redis.off('error', remember);
     redis.off('node error', remember);
   }

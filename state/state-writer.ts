@@ -1,7 +1,7 @@
 // Writes the counting state: counts, totals, applied offsets and fencing epochs, changed only through
 // the Lua scripts in lua/, one round trip per partition batch. Used by the consumer alone.
 import { DEFAULT_GROUP } from '../config/index.ts';
-import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
+import { ErrorCode, FlowwatchError, within } from '../runtime/index.ts';
 import { integerText, type PartitionId, stateKeys, TOTAL_NAMES, type TotalName } from './keys.ts';
 import { redisFailure } from './redis-client.ts';
 import { type ApplyResult, applyBatchResult, claimResult, confirmResult } from './script-replies.ts';
@@ -48,21 +48,15 @@ const CALL_BOUND_MS = 10_000;
  * and epochs the scripts check make that harmless.
  */
 async function call<T>(work: () => Promise<T>, boundMs = CALL_BOUND_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new FlowwatchError(ErrorCode.REDIS_UNREACHABLE, `Redis did not answer within ${boundMs} ms`)),
-      boundMs,
-    );
-  });
   const attempt = work();
-  attempt.catch(() => {});
   try {
-    return await Promise.race([attempt, bound]);
+    return await within(
+      attempt,
+      boundMs,
+      () => new FlowwatchError(ErrorCode.REDIS_UNREACHABLE, `Redis did not answer within ${boundMs} ms`),
+    );
   } catch (error) {
     throw redisFailure(error);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -45,4 +45,32 @@ describe('the bound on deliveries after a stop', () => {
     await expect(deadline.race(Promise.reject(new Error('refused')))).rejects.toThrow('refused');
     expect(deadline.waits).toBe(0);
   });
+
+  it('starts the bound at once when the stop came before it was made', async () => {
+    vi.useFakeTimers();
+    const stop = new AbortController();
+    stop.abort();
+    const deadline = new StopDeadline(stop.signal, 5000);
+    const wait = deadline.race(new Promise<void>(() => {}));
+    await vi.advanceTimersByTimeAsync(5000);
+    await wait;
+    expect(deadline.expired).toBe(true);
+    deadline.dispose();
+  });
+
+  it('sets no bound once disposed, neither for a stop that comes later nor for one under way', async () => {
+    vi.useFakeTimers();
+    const later = new AbortController();
+    const unused = new StopDeadline(later.signal, 5000);
+    unused.dispose();
+    later.abort();
+    expect(vi.getTimerCount()).toBe(0);
+
+    const stop = new AbortController();
+    const deadline = new StopDeadline(stop.signal, 5000);
+    stop.abort();
+    deadline.dispose();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(deadline.expired).toBe(false);
+  });
 });
