@@ -1,7 +1,6 @@
 // Creates the flow topic and its dead-letter topic when missing, replicated as asked or as the brokers'
 // default; an existing topic is used as it is, unless it has fewer replicas than asked (a broker down
 // does not count against it).
-import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs, { type Admin } from 'kafkajs';
 import { ErrorCode, FlowwatchError, isFlowwatchError } from '../runtime/errors.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -106,9 +105,8 @@ export async function brokerDefaultReplication(admin: Admin): Promise<number> {
   const nodeIds = brokers
     .map((broker) => broker.nodeId)
     .sort((a, b) => Number(b === controller) - Number(a === controller));
-  let lastError: unknown;
-  for (let round = 0; round < DEFAULT_REPLICATION_ROUNDS; round++) {
-    if (round > 0) await sleep(DEFAULT_REPLICATION_PAUSE_MS);
+  const askEachBroker = async (): Promise<number> => {
+    let lastError: unknown;
     for (const nodeId of nodeIds.length > 0 ? nodeIds : [0]) {
       try {
         const described = await admin.describeConfigs({
@@ -127,8 +125,11 @@ export async function brokerDefaultReplication(admin: Admin): Promise<number> {
         lastError = error;
       }
     }
-  }
-  throw lastError;
+    throw lastError;
+  };
+  return retrying(askEachBroker, {
+    intervalMs: (failures) => (failures < DEFAULT_REPLICATION_ROUNDS ? DEFAULT_REPLICATION_PAUSE_MS : undefined),
+  });
 }
 
 export interface PartitionEnd {
