@@ -127,7 +127,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
       { admin: async () => kafka },
     );
     await watchUntilCaughtUp(
-      { read: () => view.read(), draw: (read) => display.draw(read), producer, processes, signal: stop.signal },
+      { read: () => view.read(), draw: (state) => display.draw(state), producer, processes, signal: stop.signal },
       options,
     );
     display.done();
