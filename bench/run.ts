@@ -2,14 +2,10 @@
 // Kafka's own performance tools and the bare ceilings, on the same broker and the same records.
 // Writes results.md and results.json to --out (each figure the median of --runs runs), then BENCHMARKS.md
 // from the committed results; --report-only writes BENCHMARKS.md alone, measuring nothing.
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadConfig } from '../config/index.ts';
-import { generateFlowText } from '../data/flow-generator.ts';
 import { formatCount, perSecond } from '../display/index.ts';
 import { brokerDefaultReplication, connectAdmin, createKafka, ensureTopics, TopicSet } from '../kafka/index.ts';
 import { createLogger } from '../runtime/index.ts';
@@ -17,8 +13,10 @@ import { ensureInfra } from '../runtime/infra-guard.ts';
 import { connectRedis, createRedis, resetState, StateReader } from '../state/index.ts';
 import { writeBenchmarksReport } from './benchmarks-report.ts';
 import { csvParseRate, redisIncrRate, scannerRate } from './ceilings.ts';
+import { flowFile } from './flow-files.ts';
 import { consumerPerformance, producerPerformance } from './kafka-tools.ts';
 import { kafkajsLoopRate } from './kafkajs-ceiling.ts';
+import { measuredPlatform } from './measured-platform.ts';
 import { consumeStage, endToEndStage, freshRun, produceStage, type Run, verifyStage } from './pipeline-stages.ts';
 import { platformaticProducerRate } from './platformatic-peer.ts';
 import { type BenchResults, formatResults, median, type SizeResults } from './results.ts';
@@ -41,26 +39,6 @@ if (options.reportOnly) {
   say(`wrote ${writeBenchmarksReport()}`);
   process.exit(0);
 }
-const dataDir = fileURLToPath(new URL('./data/', import.meta.url));
-const packageVersion = (name: string) =>
-  (
-    JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as {
-      version: string;
-    }
-  ).version;
-const kafkaVersion =
-  /<kafka.version>([^<]+)</.exec(readFileSync(new URL('../infra/pom.xml', import.meta.url), 'utf8'))?.[1] ?? '?';
-
-async function flowFile(lines: number): Promise<string> {
-  mkdirSync(dataDir, { recursive: true });
-  const path = `${dataDir}flows-${lines}.csv`;
-  if (!existsSync(path)) {
-    say(`generating ${path} (once)...`);
-    await pipeline(Readable.from(generateFlowText({ lines, seed: 2017 })), createWriteStream(path));
-  }
-  return path;
-}
-
 buildStreamsPeer(say);
 const infra = await ensureInfra(config, say);
 const redis = await connectRedis(createRedis(config), config);
@@ -98,7 +76,7 @@ function e2eRun(label: string): [Run, StateReader] {
 }
 
 async function measureSize(lines: number): Promise<SizeResults> {
-  const file = await flowFile(lines);
+  const file = await flowFile(lines, say);
   const samples: Record<string, number[]> = {};
   const add = (name: string, value: number) => {
     samples[name] ??= [];
@@ -203,13 +181,7 @@ async function measureSize(lines: number): Promise<SizeResults> {
 try {
   const results: BenchResults = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memoryGb: Math.round(totalmem() / 2 ** 30) },
-    versions: {
-      node: process.version,
-      kafka: kafkaVersion,
-      kafkajs: packageVersion('kafkajs'),
-      platformaticKafka: packageVersion('@platformatic/kafka'),
-    },
+    ...measuredPlatform(),
     cluster,
     runs,
     sizes: [],

@@ -21,23 +21,21 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 const range = (min: number, max: number | undefined) => (max === undefined ? `>= ${min}` : `from ${min} to ${max}`);
 
-export const integer = (min: number, max?: number) =>
-  parserOf({ kind: 'integer', min, max }, (value: string) => {
-    const n = INTEGER.test(value.trim()) ? Number(value) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
-      throw new InvalidArgumentError(`must be an integer ${range(min, max)}`);
-    }
-    return n;
-  });
+/** Parsers of numbers from `min` to `max` written as `form` allows, `valid` as a number, named `what` when refused. */
+const bounded =
+  (kind: 'integer' | 'number', form: RegExp, valid: (n: number) => boolean, what: string) =>
+  (min: number, max?: number) =>
+    parserOf({ kind, min, max }, (value: string) => {
+      const n = form.test(value.trim()) ? Number(value) : Number.NaN;
+      if (!valid(n) || n < min || (max !== undefined && n > max)) {
+        throw new InvalidArgumentError(`must be ${what} ${range(min, max)}`);
+      }
+      return n;
+    });
 
-export const decimal = (min: number, max?: number) =>
-  parserOf({ kind: 'number', min, max }, (value: string) => {
-    const n = DECIMAL.test(value.trim()) ? Number(value) : Number.NaN;
-    if (!Number.isFinite(n) || n < min || (max !== undefined && n > max)) {
-      throw new InvalidArgumentError(`must be a number ${range(min, max)}`);
-    }
-    return n;
-  });
+export const integer = bounded('integer', INTEGER, Number.isSafeInteger, 'an integer');
+
+export const decimal = bounded('number', DECIMAL, Number.isFinite, 'a number');
 
 export const nonEmpty = parserOf({ kind: 'text' }, (value: string) => {
   if (value.trim() === '') throw new InvalidArgumentError('must not be empty');

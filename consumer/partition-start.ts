@@ -63,8 +63,36 @@ export class PartitionStart {
     stored: number | undefined,
     control: RetryControl,
   ): Promise<number | typeof ABANDONED> {
+    const { state, retained, acceptPartial, keyPrefix, log } = this.parts;
+    const id = partitionId(topic, partition);
     try {
-      return await this.decide(topic, partition, epoch, stored, control);
+      // Decided again when another writer stored a start meanwhile.
+      for (let known = stored; ; ) {
+        // With none stored, asked afresh: retention may have moved it since it was cached.
+        const low = await retained.first(topic, partition, known === undefined);
+        const decision = decideStart(known, low, acceptPartial);
+        switch (decision.action) {
+          case 'count':
+            return decision.from;
+          case 'refuse-partial':
+            throw partialError(id, decision.low, keyPrefix);
+          case 'incomplete':
+            throw incompleteError(id, decision.stored, keyPrefix);
+          case 'count-partial': {
+            const result = await retryRedis(() => state.startPartial(id, epoch, decision.from), control, log);
+            if (result === ABANDONED || result.status === 'fenced') return ABANDONED;
+            if (result.status === 'offset-mismatch') {
+              known = result.stored;
+              continue;
+            }
+            log.warn(
+              { partition: id, from: result.next },
+              'counting partially, as asked: Kafka no longer holds the messages below this offset',
+            );
+            return result.next;
+          }
+        }
+      }
     } catch (error) {
       if (error instanceof FlowwatchError && !error.retriable) this.parts.fail(error);
       throw error;
@@ -80,38 +108,6 @@ export class PartitionStart {
       throw error;
     }
     this.parts.seek(topic, partition, offset);
-  }
-
-  private async decide(
-    topic: string,
-    partition: number,
-    epoch: number,
-    stored: number | undefined,
-    control: RetryControl,
-  ): Promise<number | typeof ABANDONED> {
-    const { state, retained, acceptPartial, keyPrefix, log } = this.parts;
-    const id = partitionId(topic, partition);
-    // With none stored, asked afresh: retention may have moved it since it was cached.
-    const low = await retained.first(topic, partition, stored === undefined);
-    const decision = decideStart(stored, low, acceptPartial);
-    switch (decision.action) {
-      case 'count':
-        return decision.from;
-      case 'refuse-partial':
-        throw partialError(id, decision.low, keyPrefix);
-      case 'incomplete':
-        throw incompleteError(id, decision.stored, keyPrefix);
-      case 'count-partial': {
-        const result = await retryRedis(() => state.startPartial(id, epoch, decision.from), control, log);
-        if (result === ABANDONED || result.status === 'fenced') return ABANDONED;
-        if (result.status === 'offset-mismatch') return this.decide(topic, partition, epoch, result.stored, control);
-        log.warn(
-          { partition: id, from: result.next },
-          'counting partially, as asked: Kafka no longer holds the messages below this offset',
-        );
-        return result.next;
-      }
-    }
   }
 
   /**

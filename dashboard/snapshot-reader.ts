@@ -15,6 +15,7 @@ import {
   StateReader,
   type StateView,
   StateViewReader,
+  stateKeyPattern,
 } from '../state/index.ts';
 import { hourlySeries } from './hourly-series.ts';
 import type { HourlySeries, Snapshot } from './snapshot.ts';
@@ -65,14 +66,15 @@ export class SnapshotReader {
 
   async read(): Promise<Snapshot> {
     const at = new Date().toISOString();
-    const { topic, keyPrefix } = this.config;
+    const { topic } = this.config;
+    const keyPattern = stateKeyPattern(this.config.keyPrefix);
     const { minCount } = this;
     let view: StateView;
     let hourly: HourlySeries;
     try {
       [view, hourly] = await this.view.readWith(readHourly);
     } catch {
-      return { ...unreadable(), at, topic, keyPrefix, minCount };
+      return { ...unreadable(), at, topic, keyPattern, minCount };
     }
     const { totals, progress } = view;
     const now = performance.now();
@@ -88,7 +90,7 @@ export class SnapshotReader {
       countedFrom: Object.fromEntries(view.partialStarts),
       at,
       topic,
-      keyPrefix,
+      keyPattern,
       minCount,
       redisReachable: true,
       kafkaReachable: progress !== undefined,
@@ -125,7 +127,7 @@ async function readHourly(state: StateReader, ranking: Promise<RankedDevice[]>):
 }
 
 /** What a snapshot holds when Redis could not be read: nothing but the fact. */
-function unreadable(): Omit<Snapshot, 'at' | 'topic' | 'keyPrefix' | 'minCount'> {
+function unreadable(): Omit<Snapshot, 'at' | 'topic' | 'keyPattern' | 'minCount'> {
   return {
     redisReachable: false,
     kafkaReachable: false,

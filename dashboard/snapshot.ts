@@ -38,7 +38,8 @@ export interface Snapshot {
   /** When it was read (ISO date). */
   readonly at: string;
   readonly topic: string;
-  readonly keyPrefix: string;
+  /** The pattern of the state's keys, as state/ builds it (the page names the state by it). */
+  readonly keyPattern: string;
   /** False: nothing below was read (the page keeps showing the last state it had). */
   readonly redisReachable: boolean;
   /** False: lag and produced flows/s are unknown. */

@@ -1,6 +1,6 @@
 // Shows a produce run as it goes: a live line on a terminal, a structured log line every few seconds otherwise.
 import cliProgress from 'cli-progress';
-import { formatCount as n, perSecond } from '../display/index.ts';
+import { FlowRate, formatCount as n } from '../display/index.ts';
 import type { FlowInput } from '../flow/index.ts';
 import type { Logger } from '../runtime/index.ts';
 import type { ProduceSummary } from './produce-summary.ts';
@@ -13,15 +13,19 @@ export class ProduceProgress {
   private readonly summary: ProduceSummary;
   private readonly log: Logger;
   private readonly bar: cliProgress.SingleBar | undefined;
+  /** How often the line is redrawn, or the log line written. */
+  private readonly intervalMs: number;
+  /** Flows/s over the last interval. */
+  private readonly flowRate: FlowRate;
   private timer: NodeJS.Timeout | undefined;
-  private lastFlows = 0;
-  private lastAt = performance.now();
   private rate = 0;
 
   constructor(input: FlowInput, summary: ProduceSummary, log: Logger, terminal: boolean) {
     this.input = input;
     this.summary = summary;
     this.log = log;
+    this.intervalMs = terminal ? TERMINAL_REFRESH_MS : LOG_INTERVAL_MS;
+    this.flowRate = new FlowRate(this.intervalMs);
     if (terminal) {
       const share = input.sizeBytes === undefined ? '' : '{bar} {percentage}% | ';
       const already = summary.resumed ? ' | {already} already in the topic' : '';
@@ -40,8 +44,9 @@ export class ProduceProgress {
   }
 
   start(): void {
+    this.flowRate.record(this.summary.flowsPublished, performance.now());
     this.bar?.start(this.input.sizeBytes ?? 1, 0, this.payload());
-    this.timer = setInterval(() => this.tick(), this.bar === undefined ? LOG_INTERVAL_MS : TERMINAL_REFRESH_MS);
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
     this.timer.unref();
   }
 
@@ -52,10 +57,7 @@ export class ProduceProgress {
   }
 
   private tick(): void {
-    const now = performance.now();
-    this.rate = perSecond(this.summary.flowsPublished - this.lastFlows, now - this.lastAt);
-    this.lastFlows = this.summary.flowsPublished;
-    this.lastAt = now;
+    this.rate = this.flowRate.record(this.summary.flowsPublished, performance.now()) ?? 0;
     if (this.bar !== undefined) {
       this.bar.update(this.input.sizeBytes === undefined ? 0 : this.input.bytesRead(), this.payload());
       return;

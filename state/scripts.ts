@@ -1,7 +1,8 @@
 // The Lua scripts of the state (state/lua/), each defined once per client and called by name with
 // the number of its KEYS first. Every key a script touches is among its KEYS, so that a Redis
 // Cluster can check they share one slot; the scripts start with a shebang (Redis 7) that declares
-// their flags.
+// their flags. A script takes the fragments it shares from lua/includes/ with a line
+// `--- @include "<name>"`, replaced by the fragment when the script is read (BullMQ's convention).
 import { readFileSync } from 'node:fs';
 import type { ChainableCommander } from 'ioredis';
 import type { StateClient } from './state-client.ts';
@@ -31,7 +32,7 @@ export function scriptsOf(client: StateClient): StateScripts {
   if (scripts === undefined) {
     const commands = client as unknown as Record<string, DefinedCommand>;
     const entries = Object.entries(FILES).map(([name, file]) => {
-      const lua = readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
+      const lua = scriptText(file);
       // No fixed number of keys: each call says how many of its arguments are keys.
       client.defineCommand(name, { lua });
       const command = commands[name] as DefinedCommand;
@@ -42,6 +43,14 @@ export function scriptsOf(client: StateClient): StateScripts {
     defined.set(client, scripts);
   }
   return scripts;
+}
+
+/** A script's text, each `--- @include "<name>"` line replaced by lua/includes/<name>.lua. */
+export function scriptText(file: string): string {
+  const read = (path: string) => readFileSync(new URL(`./lua/${path}`, import.meta.url), 'utf8');
+  return read(file).replace(/^--- @include "([\w-]+)"$/gm, (_line, name: string) =>
+    read(`includes/${name}.lua`).trimEnd(),
+  );
 }
 
 /** Queues a script on a pipeline of a client whose scripts are defined (see scriptsOf). */

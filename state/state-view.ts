@@ -20,6 +20,13 @@ export interface StateViewOptions {
   readonly topics: readonly string[];
   /** A read that takes longer counts as failed, so a dead connection cannot stall a display. */
   readonly readTimeoutMs: number;
+  /**
+   * A Kafka failure rejects the read, as a Redis one does, instead of leaving the progress out: for
+   * a reader that cannot go on without it (the walkthrough waits on it to know the state caught up).
+   * Kafka's read is then bounded by kafkajs' own retries, not `readTimeoutMs`, so that what ends the
+   * read is Kafka's reason rather than a timeout's.
+   */
+  readonly progressRequired?: boolean;
 }
 
 /** Where the partitions' end offsets come from: an admin, and what to do after a read of it failed. */
@@ -38,7 +45,7 @@ export interface StateView {
   /** Event-time seconds, undefined before the consumers set one. */
   readonly watermark: number | undefined;
   readonly check: CheckRecord | null;
-  /** Undefined when no topic is asked for, or Kafka does not answer. */
+  /** Undefined when no topic is asked for, or Kafka does not answer (unless progress is required). */
   readonly progress: PartitionProgress[] | undefined;
 }
 
@@ -61,7 +68,7 @@ export class StateViewReader {
     this.kafka = options.topics.length === 0 ? undefined : kafka;
   }
 
-  /** The view; rejects when Redis does not answer (and tells it, if that is news). */
+  /** The view; rejects when Redis (or, progress required, Kafka) does not answer, and tells it if that is news. */
   async read(): Promise<StateView> {
     const [view] = await this.readWith(async () => undefined);
     return view;
@@ -69,8 +76,13 @@ export class StateViewReader {
 
   /** The view and `more`, read from the same state in the same round and time allowance. */
   async readWith<M>(more: MoreReads<M>): Promise<[StateView, M]> {
-    const { readTimeoutMs } = this.options;
-    const ends = this.kafka === undefined ? undefined : within(this.readEnds(this.kafka), readTimeoutMs, 'Kafka');
+    const { readTimeoutMs, progressRequired = false } = this.options;
+    const ends =
+      this.kafka === undefined
+        ? undefined
+        : progressRequired
+          ? this.readEnds(this.kafka)
+          : within(this.readEnds(this.kafka), readTimeoutMs, 'Kafka');
     // Awaited only once Redis has answered: until then a Kafka failure must not count as unhandled.
     ends?.catch(() => undefined);
     let redis: Awaited<ReturnType<typeof this.readRedis<M>>>;
@@ -89,6 +101,7 @@ export class StateViewReader {
         this.condition.note('Kafka');
       } catch (error) {
         this.condition.note('Kafka', error);
+        if (progressRequired) throw error;
       }
     }
     return [{ ...view, progress }, extra];

@@ -10,10 +10,15 @@ import type { FlowwatchProcess } from './pipeline-processes.ts';
 /** What the watch reads of a process of the run. */
 export type WatchedProcess = Pick<FlowwatchProcess, 'name' | 'code' | 'exitedEarly' | 'reason' | 'logFile'>;
 
-export interface CatchUpParts {
-  /** How far the state has got, per partition (from Kafka's end offsets and the state's own). */
-  readonly progress: () => Promise<PartitionProgress[]>;
-  readonly draw: (progress: PartitionProgress[]) => Promise<void>;
+/** What the watch needs of the state's view: how far it has got, per partition. */
+export interface ProgressView {
+  readonly progress: readonly PartitionProgress[] | undefined;
+}
+
+export interface CatchUpParts<V extends ProgressView> {
+  /** The state as one view, each partition's progress included (from Kafka's end offsets and the state's own). */
+  readonly read: () => Promise<V>;
+  readonly draw: (view: V) => void;
   readonly producer: WatchedProcess;
   /** Every process of the run, the producer included. */
   readonly processes: readonly WatchedProcess[];
@@ -28,15 +33,18 @@ export interface CatchUpOptions {
 }
 
 /** Resolves once the producer is done and the state holds all it published. */
-export async function watchUntilCaughtUp(parts: CatchUpParts, options: CatchUpOptions): Promise<void> {
+export async function watchUntilCaughtUp<V extends ProgressView>(
+  parts: CatchUpParts<V>,
+  options: CatchUpOptions,
+): Promise<void> {
   const { producer, signal } = parts;
   let producerDoneAt: number | undefined;
   for (;;) {
     if (signal.aborted) throw new FlowwatchError(ErrorCode.INTERRUPTED, 'interrupted: consumers and producer stopped');
-    const progress = await parts.progress().catch((error: unknown) => {
+    const view = await parts.read().catch((error: unknown) => {
       throw progressFailure(error);
     });
-    await parts.draw(progress);
+    parts.draw(view);
     if (producer.code !== undefined && producer.code !== 0) {
       throw new FlowwatchError(
         ErrorCode.PROCESS_FAILED,
@@ -51,7 +59,7 @@ export async function watchUntilCaughtUp(parts: CatchUpParts, options: CatchUpOp
       );
     }
     if (producer.code === 0) {
-      if (isCaughtUp(progress)) return;
+      if (view.progress !== undefined && isCaughtUp(view.progress)) return;
       producerDoneAt ??= performance.now();
       if (performance.now() - producerDoneAt > options.catchUpTimeoutMs) {
         throw new FlowwatchError(

@@ -11,13 +11,16 @@ import type { Pace } from '../producer/index.ts';
 import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
 import { type Logger, onStopSignals } from '../runtime/index.ts';
 import { ensureInfra } from '../runtime/infra-guard.ts';
-import { connectRedis, createRedis, StateReader, stateKeyPattern, stateKeys, stateProgress } from '../state/index.ts';
+import { connectRedis, createRedis, StateReader, StateViewReader, stateKeyPattern, stateKeys } from '../state/index.ts';
 import { formatReport, verdictExitCode, verify } from '../verify/index.ts';
 import { watchUntilCaughtUp } from './catch-up-watch.ts';
 import { prepareFreshRun } from './fresh-run.ts';
 import { FlowwatchProcess } from './pipeline-processes.ts';
 import { RankingDisplay } from './ranking-display.ts';
 import type { RunLogs } from './run-logs.ts';
+
+/** A Redis read that takes longer ends the walkthrough: its loop must not hang on a dead connection. */
+const READ_TIMEOUT_MS = 5000;
 
 export interface WalkthroughOptions {
   readonly file: string;
@@ -106,20 +109,25 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
       `streaming ${options.file} with ${options.consumers} consumers${paceArgs.length > 0 ? ` (${paceArgs.join(' ')})` : ''}...`,
     );
 
-    const topics = new TopicSet(config.topic).names;
-    const state = new StateReader(redis, config.keyPrefix);
-    const display = new RankingDisplay(state, config.topic, options);
+    const display = new RankingDisplay(config.topic, options);
     const started = performance.now();
     // Connected above; the closure below would not see the `let` narrowed.
     const kafka = admin;
-    await watchUntilCaughtUp(
+    const view = new StateViewReader(
+      new StateReader(redis, config.keyPrefix),
       {
-        progress: () => stateProgress(kafka, state, topics),
-        draw: (progress) => display.draw(progress),
-        producer,
-        processes,
-        signal: stop.signal,
+        top: options.top,
+        minCount: options.minCount,
+        topics: new TopicSet(config.topic).names,
+        readTimeoutMs: READ_TIMEOUT_MS,
+        progressRequired: true,
       },
+      // Told by the watch instead: a view it cannot read ends the walkthrough with the reason.
+      () => undefined,
+      { admin: async () => kafka },
+    );
+    await watchUntilCaughtUp(
+      { read: () => view.read(), draw: (state) => display.draw(state), producer, processes, signal: stop.signal },
       options,
     );
     display.done();

@@ -59,7 +59,7 @@ function render(snapshot: Snapshot): void {
   }
   clockOfLastState = clock(snapshot.at);
   const kafka = snapshot.kafkaReachable ? '' : '; Kafka unreachable: lag and produced flows/s unknown';
-  setStatus(`live: ${snapshot.keyPrefix}:*, topic ${snapshot.topic}, read at ${clockOfLastState}${kafka}`, 'live');
+  setStatus(`live: ${snapshot.keyPattern}, topic ${snapshot.topic}, read at ${clockOfLastState}${kafka}`, 'live');
   setText('produced', perSecond(snapshot.producedPerSecond));
   setText('consumed', perSecond(snapshot.consumedPerSecond));
   setText('flows', snapshot.totals === null ? '–' : n(snapshot.totals.flows));

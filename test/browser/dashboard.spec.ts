@@ -13,7 +13,7 @@ import { connectAdmin, createKafka } from '../../kafka/index.ts';
 import { deadLetterTopic } from '../../kafka/topic-set.ts';
 import { createLogger } from '../../runtime/index.ts';
 import type { RedisClient } from '../../state/index.ts';
-import { createRedis } from '../../state/index.ts';
+import { createRedis, stateKeyPattern } from '../../state/index.ts';
 import { ROOT, type RunningCli, runCli, spawnCli } from '../support/cli.ts';
 import { groundTruth } from '../support/ground-truth.ts';
 import { generatedFile, pipelineEnv, startConsumer } from '../support/pipeline.ts';
@@ -174,7 +174,7 @@ describe('dashboard in Chromium', () => {
       (s) => count(s.flows) > count(early.flows) && streamedBars(s) > streamedBars(early),
       'the counts and bars to grow',
     );
-    expect(later.status).toMatch(/^live: /);
+    expect(later.status.startsWith(`live: ${stateKeyPattern(names.prefix)}, topic ${names.topic}, `)).toBe(true);
     // The threshold is drawn along the bars.
     expect(later.bars.threshold.length).toBe(later.bars.labels.length);
     expect(new Set(later.bars.threshold)).toEqual(new Set([10]));

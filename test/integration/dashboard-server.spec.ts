@@ -9,7 +9,7 @@ import { type Config, loadConfig } from '../../config/index.ts';
 import { DashboardServer, HOURS_SHOWN, MAX_EVENT_STREAMS, type Snapshot } from '../../dashboard/index.ts';
 import { createLogger, FlowwatchError } from '../../runtime/index.ts';
 import type { RedisClient } from '../../state/index.ts';
-import { createRedis, resetState } from '../../state/index.ts';
+import { createRedis, resetState, stateKeyPattern } from '../../state/index.ts';
 import { spawnCli } from '../support/cli.ts';
 import { dashboardSnapshotWhere } from '../support/dashboard-events.ts';
 import { type HttpReply, sendRequest } from '../support/http-request.ts';
@@ -141,6 +141,8 @@ describe('dashboard server', () => {
   it('pushes snapshots of the state as server-sent events', async () => {
     const snapshot = await snapshotWhere((s) => s.redisReachable);
     expect(snapshot.topic).toBe(names.topic);
+    // The page names the state by the pattern state/ builds, never one of its own.
+    expect(snapshot.keyPattern).toBe(stateKeyPattern(names.prefix));
     expect(snapshot.top).toEqual([
       { device: 'Web1', webRequests: 50 },
       { device: 'Web2', webRequests: 20 },

@@ -85,4 +85,24 @@ describe('the state as a view', () => {
     await expect(reader.read()).rejects.toThrow(/timed out after 20 ms/);
     expect(told).toEqual(['Redis']);
   });
+
+  it('with progress required, rejects with Kafka’s own failure instead of leaving the progress out', async () => {
+    const refused = new Error('Not authorized to access topics');
+    // Kafka answers after the read's time allowance: its reason, not a timeout, must end the read.
+    const slow = {
+      listTopics: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw refused;
+      },
+    } as unknown as Admin;
+    const told: string[] = [];
+    const reader = new StateViewReader(
+      answeringState(),
+      { ...options, readTimeoutMs: 20, progressRequired: true },
+      (source) => told.push(source),
+      { admin: async () => slow },
+    );
+    await expect(reader.read()).rejects.toBe(refused);
+    expect(told).toEqual(['Kafka']);
+  });
 });

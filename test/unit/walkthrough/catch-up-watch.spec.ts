@@ -19,8 +19,8 @@ const caughtUp: PartitionProgress[] = [{ topic: 't', partition: 0, applied: 5, e
 function watch(progress: () => Promise<PartitionProgress[]>) {
   return watchUntilCaughtUp(
     {
-      progress,
-      draw: async () => {},
+      read: async () => ({ progress: await progress() }),
+      draw: () => {},
       producer: doneProducer,
       processes: [doneProducer],
       signal: new AbortController().signal,

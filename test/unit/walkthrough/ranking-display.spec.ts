@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RankedDevice, StateReader } from '../../../state/index.ts';
+import type { RankedDevice, StateView } from '../../../state/index.ts';
 import { RankingDisplay } from '../../../walkthrough/ranking-display.ts';
-import { answeringState, refusedWhile } from '../../support/answering-state.ts';
 import { capturedStdout } from '../../support/captured-stdout.ts';
 import {
   HOSTILE_CONTROLS,
@@ -12,19 +11,22 @@ import {
 
 const ranking: RankedDevice[] = Object.values(HOSTILE_DEVICES).map((device, i) => ({ device, webRequests: 40 - i }));
 
-/** A state that answers the display's reads with the hostile ranking. */
-const totals = { flows: 100, webRequests: 40 };
-const state = answeringState({ ranking, totals });
+/** A view of the hostile ranking, as the walkthrough reads it. */
+const view: StateView = {
+  ranking,
+  devicesAtMinCount: ranking.length,
+  totals: { flows: 100, webRequests: 40, invalidLines: 0, undecodable: 0, timeOutliers: 0 },
+  partialStarts: new Map(),
+  watermark: undefined,
+  check: null,
+  progress: [{ topic: 'flows', partition: 0, applied: 60, end: 100, lag: 40 }],
+};
 
-/** What a display of `from` writes to standard output while `draws` run (by default, one draw). */
-function printed(
-  terminal: boolean,
-  from: StateReader = state,
-  draws: (display: RankingDisplay) => Promise<void> = (display) => display.draw([]),
-): Promise<string> {
+/** What a display writes to standard output while it draws the view once. */
+function printed(terminal: boolean): Promise<string> {
   return capturedStdout(async () => {
-    const display = new RankingDisplay(from, 'flows', { top: 10, minCount: 1, terminal });
-    await draws(display);
+    const display = new RankingDisplay('flows', { minCount: 1, terminal });
+    display.draw(view);
     display.done();
   });
 }
@@ -44,30 +46,5 @@ describe("the walkthrough's ranking display", () => {
     // The redrawing itself moves the cursor with escapes: none of the names' own may be left.
     for (const raw of Object.values(HOSTILE_DEVICES)) expect(out).not.toContain(raw);
     for (const control of HOSTILE_CONTROLS) expect(out).not.toContain(control);
-  });
-});
-
-describe("the walkthrough's ranking display when the state cannot be read", () => {
-  let redisDown = true;
-  const counted = { flows: 100, webRequests: 40, invalidLines: 0, undecodable: 0, timeOutliers: 0 };
-  const failing = answeringState({ ranking, reads: { totals: refusedWhile(() => redisDown, counted) } });
-
-  it('says so in a line of its own, once while the failure lasts, and shows the ranking again after', async () => {
-    redisDown = true;
-    const out = await printed(false, failing, async (display) => {
-      await display.draw([]);
-      await display.draw([]);
-      redisDown = false;
-      await display.draw([]);
-    });
-    const lines = out.split('\n').filter((line) => line !== '');
-    expect(lines.filter((line) => line.includes('ECONNREFUSED'))).toHaveLength(1);
-    expect(lines.at(-1)).toMatch(/^counted 100 flows/);
-  });
-
-  it('shows the failure in place of the ranking on a terminal', async () => {
-    redisDown = true;
-    const out = await printed(true, failing);
-    expect(out).toContain('ECONNREFUSED');
   });
 });
