@@ -86,7 +86,8 @@ describe('exactly once', () => {
       late = startConsumer(names);
       await waitFor(async () => (await flowsCounted(names.prefix)) > 150_000, { timeoutMs: 60_000, what: 'progress' });
       first.child.kill('SIGKILL');
-      await sleep(500);
+      // The graceful leave comes once the killed member is gone, its partitions still held.
+      await within(first.done, 10_000, 'the killed member to exit');
       second.child.kill('SIGTERM');
       const graceful = await within(second.done, 60_000, 'the graceful member to leave').catch((error: Error) => {
         throw new Error(`${error.message}\n${second.output().stderr.slice(-3000)}`);
