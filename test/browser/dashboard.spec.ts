@@ -129,8 +129,9 @@ const allFlows = FLOWS.toLocaleString('en-US');
  * A scene on the given Redis with the hostile device planted before anything is streamed (the
  * consumers add to the set around it), and a page of its own open on its dashboard.
  */
-async function openScene(redisServer: OwnRedis): Promise<Scene> {
-  const names = testNames('dashboard');
+async function openScene(redisServer: OwnRedis, topic?: string): Promise<Scene> {
+  const own = testNames('dashboard');
+  const names = { ...own, topic: topic ?? own.topic };
   const env = { ...pipelineEnv(names), REDIS_URL: redisServer.url };
   const config = loadConfig({ ...process.env, ...env });
   const redis = createRedis(config);
@@ -153,10 +154,23 @@ async function openScene(redisServer: OwnRedis): Promise<Scene> {
   return scene;
 }
 
-/** A scene whose stream is over: the whole file produced and counted, and the page showing it all. */
+/** The file in a topic, produced once by the first test that asks: the counted scenes only read it. */
+let fileTopic: Promise<string> | undefined;
+function producedTopic(): Promise<string> {
+  fileTopic ??= (async () => {
+    const names = testNames('dashboard');
+    await produce(names, file);
+    return names.topic;
+  })();
+  return fileTopic;
+}
+
+/**
+ * A scene whose stream is over: the whole file counted from the shared topic under the scene's own
+ * group and key prefix, and the page showing it all.
+ */
 async function countedScene(redisServer: OwnRedis): Promise<Scene> {
-  const scene = await openScene(redisServer);
-  await produce(scene.names, file);
+  const scene = await openScene(redisServer, await producedTopic());
   await consumeToEnd(scene.names, { REDIS_URL: redisServer.url });
   await scene.page.goto(scene.dashboard.url);
   await pageWhere(scene.page, (s) => s.flows === allFlows && s.bars.labels.length > 0, 'every flow on the page');
