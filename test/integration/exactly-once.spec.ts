@@ -25,6 +25,7 @@ import {
   startConsumer,
 } from '../support/pipeline.ts';
 import { OwnRedis } from '../support/redis-server.ts';
+import type { TestNames } from '../support/test-names.ts';
 import { waitFor, within } from '../support/wait-for.ts';
 
 const config = loadConfig(process.env);
@@ -43,6 +44,22 @@ beforeAll(() => {
   bigFile = generatedFile(BIG_FILE_FLOWS, 11);
 });
 
+/** The big file's topic, produced once by the first test that asks for it. */
+let bigTopic: Promise<string> | undefined;
+
+/**
+ * A run's own group and key prefix over the big file already in its topic. The tests that only read
+ * that topic share it: what each counts lives under its own group and prefix.
+ */
+async function namedOverBigFile(label: string): Promise<TestNames> {
+  bigTopic ??= (async () => {
+    const names = named('big');
+    await produce(names, bigFile);
+    return names.topic;
+  })();
+  return { ...named(label), topic: await bigTopic };
+}
+
 afterAll(async () => {
   await runs.cleanup();
   redis.disconnect();
@@ -59,8 +76,7 @@ async function stopAll(members: RunningCli[]): Promise<void> {
 
 describe('exactly once', () => {
   it('survives a member killed with SIGKILL at random points, restarted each time', async () => {
-    const names = named('kill');
-    await produce(names, bigFile);
+    const names = await namedOverBigFile('kill');
     const kills = 4;
     let previous = 0;
     for (let round = 0; round < kills && previous < BIG_FILE_FLOWS; round++) {
@@ -77,8 +93,7 @@ describe('exactly once', () => {
   });
 
   it('stays exact while a group of three changes: one starts late, one is killed, one leaves gracefully', async () => {
-    const names = named('group');
-    await produce(names, bigFile);
+    const names = await namedOverBigFile('group');
     const first = startConsumer(names);
     const second = startConsumer(names);
     let late: RunningCli | undefined;
@@ -87,7 +102,8 @@ describe('exactly once', () => {
       late = startConsumer(names);
       await waitFor(async () => (await flowsCounted(names.prefix)) > 150_000, { timeoutMs: 60_000, what: 'progress' });
       first.child.kill('SIGKILL');
-      await sleep(500);
+      // The graceful leave comes once the killed member is gone, its partitions still held.
+      await within(first.done, 10_000, 'the killed member to exit');
       second.child.kill('SIGTERM');
       const graceful = await within(second.done, 60_000, 'the graceful member to leave').catch((error: Error) => {
         throw new Error(`${error.message}\n${second.output().stderr.slice(-3000)}`);
@@ -225,13 +241,12 @@ describe('exactly once', () => {
   });
 
   it('applies nothing while Redis is away and ends exact once it is back', async () => {
-    const names = named('outage');
+    const names = await namedOverBigFile('outage');
     const own = await OwnRedis.start();
     const ownClient = new Redis(own.url, { maxRetriesPerRequest: 1 });
     ownClient.on('error', () => {});
     const env = { REDIS_URL: own.url };
     try {
-      await produce(names, bigFile);
       const member = startConsumer(names, [], env);
       await waitFor(async () => (await flowsCounted(names.prefix, ownClient)) > 50_000, {
         timeoutMs: 60_000,
@@ -268,8 +283,7 @@ describe('exactly once', () => {
   });
 
   it('rebuilds from the start of the topic when the state is wiped mid-stream', async () => {
-    const names = named('wipe');
-    await produce(names, bigFile);
+    const names = await namedOverBigFile('wipe');
     const member = startConsumer(names);
     try {
       await waitFor(async () => (await flowsCounted(names.prefix)) > 100_000, { timeoutMs: 60_000, what: 'progress' });

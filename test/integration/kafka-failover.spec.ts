@@ -4,7 +4,7 @@
 // failover and run again publishes each line once.
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { deadLetterTopic } from '../../kafka/topic-set.ts';
 import type { ProduceSummary } from '../../producer/index.ts';
@@ -76,10 +76,22 @@ async function stopAll(processes: readonly RunningCli[]): Promise<void> {
   await Promise.all(processes.map((p) => p.done));
 }
 
-/** Starts every node that is down again, so the next test has its three. */
-function restoreCluster(): Promise<void> {
-  return cluster.restore();
+/** The restart of the nodes a test left down, under way while the test checks what was counted. */
+let restoring: Promise<void> = Promise.resolve();
+
+/**
+ * Starts every node that is down again, so the next test has its three. Not awaited by the test: its
+ * checks need no third node, and a JVM's start takes as long as they do. The test's afterEach awaits
+ * it, so a node that cannot come back fails the test that stopped it.
+ */
+function restoreCluster(): void {
+  restoring = cluster.restore();
+  restoring.catch(() => {}); // awaited, and reported, in afterEach
 }
+
+afterEach(async () => {
+  await restoring;
+});
 
 describe('on a three-node cluster', () => {
   it("creates replicated topics (the brokers' default, or as asked) and refuses too few or too many replicas", async () => {
@@ -162,7 +174,7 @@ describe('on a three-node cluster', () => {
           for (const member of members) expect(member.child.exitCode, member.output().stderr.slice(-2000)).toBeNull();
         } finally {
           await stopAll(all);
-          await restoreCluster();
+          restoreCluster();
         }
         await consumeToEnd(names, env);
         await expectStateEqualsFile(redis, names.prefix, file);
@@ -234,7 +246,7 @@ describe('on a three-node cluster', () => {
         await expectEachLineOnce(cluster.brokers, deadLetterTopic(names.topic), lines.invalid, `${names.group}-dlq`);
       } finally {
         await stopAll([producer]);
-        await restoreCluster();
+        restoreCluster();
       }
       await consumeToEnd(names, env);
       await expectStateEqualsFile(redis, names.prefix, file);
@@ -310,7 +322,7 @@ describe('on a three-node cluster', () => {
         );
       } finally {
         await stopAll([producer]);
-        await restoreCluster();
+        restoreCluster();
       }
     },
     // Three runs one after another, behind a failover the controller needs up to minutes for when loaded.
@@ -349,7 +361,7 @@ describe('on a three-node cluster', () => {
         for (const member of members) expect(member.child.exitCode, member.output().stderr.slice(-2000)).toBeNull();
       } finally {
         await stopAll(all);
-        await restoreCluster();
+        restoreCluster();
       }
       await consumeToEnd(names, env);
       await expectStateEqualsFile(redis, names.prefix, file);
@@ -388,7 +400,7 @@ describe('on a three-node cluster', () => {
         const summary = summaryOf(produced.stdout);
         expect(summary.complete).toBe(false);
 
-        await restoreCluster();
+        await cluster.restore();
         await cluster.inSync([names.topic, deadLetterTopic(names.topic)]);
         // What the producer reported as published is in the topic, once; what it reported as
         // unconfirmed may be; nothing else is.
@@ -402,7 +414,7 @@ describe('on a three-node cluster', () => {
         }
       } finally {
         await stopAll(all);
-        await restoreCluster();
+        restoreCluster();
       }
       // What the consumer applied before it stopped is exact: a member picks up from there.
       const caughtUp = await consumeToEnd(names, env);

@@ -31,6 +31,8 @@ describe('the kafkajs fetch manager', () => {
     let nodeIds = [1, 2];
     let running = true;
     let answeredWhileStopped = 0;
+    let deadBrokerFetching = false;
+    let changeSeen = false;
     let releaseDeadBroker: () => void = () => {};
     const deadBroker = new Promise<void>((resolve) => {
       releaseDeadBroker = resolve;
@@ -43,18 +45,26 @@ describe('the kafkajs fetch manager', () => {
         if (answeredWhileStopped > SPIN_LIMIT) throw new Error('fetchers spin after the stop');
         return [];
       }
-      if (nodeId === 2) await deadBroker;
-      else await sleep(1);
+      if (nodeId === 2) {
+        deadBrokerFetching = true;
+        await deadBroker;
+      } else await sleep(1);
       return [];
     };
-    const manager = createFetchManager({ logger: quiet, getNodeIds: () => nodeIds, fetch, handler: async () => {} });
+    // Each fetch first asks for the brokers; the first answer with node 3 makes the manager rebuild.
+    const getNodeIds = () => {
+      changeSeen ||= nodeIds.includes(3);
+      return nodeIds;
+    };
+    const manager = createFetchManager({ logger: quiet, getNodeIds, fetch, handler: async () => {} });
 
     const started = manager.start();
-    await sleep(20);
+    await expect.poll(() => deadBrokerFetching).toBe(true);
     // The leaders moved: node 1's next fetch sees it and the manager rebuilds its fetchers, which
-    // first waits for node 2's fetch to end.
+    // first waits for node 2's fetch to end. The rebuild begins in the same turn of the event loop
+    // as the fetch that saw the change, so by the time a poll sees it, the manager is waiting.
     nodeIds = [1, 3];
-    await sleep(20);
+    await expect.poll(() => changeSeen).toBe(true);
     // The consumer is told to stop meanwhile (runner.stop: not running, then the manager's stop).
     running = false;
     const stopped = manager.stop();
@@ -75,7 +85,7 @@ describe('the kafkajs fetch manager', () => {
     };
     const manager = createFetchManager({ logger: quiet, getNodeIds: () => nodeIds, fetch, handler: async () => {} });
     const started = manager.start();
-    await sleep(20);
+    await expect.poll(() => fetchedFrom.has(1) && fetchedFrom.has(2)).toBe(true);
     nodeIds = [1, 3];
     await expect.poll(() => fetchedFrom.has(3)).toBe(true);
     await manager.stop();
