@@ -1,78 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlowBytes, type FlowBytesView, readFlowBytes } from '../../../flow/flow-bytes.ts';
 import { Field, isWebRequest, readFlowValue } from '../../../flow/index.ts';
-
-const VALID = '118781,49,Comp300446,Comp785232,6,Port48559,80,10,35,13910,28490';
-
-/** A small seeded generator, so that a failure can be run again. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-const PIECES = [
-  '',
-  '0',
-  '00',
-  '7',
-  '80',
-  '080',
-  '0080',
-  '8080',
-  '800',
-  '255',
-  '256',
-  '65535',
-  '65536',
-  '0000065535',
-  '999999999999999',
-  '1000000000000000',
-  '0000000000000000001',
-  '12345678901234567890',
-  'Port',
-  'Port1',
-  'Port80',
-  'port80',
-  'Port-1',
-  'Comp1',
-  'Comp"1',
-  '"Comp1"',
-  'é',
-  '\r',
-  ' ',
-  '-1',
-  '1.5',
-  '+1',
-  'x',
-  'Comp,1',
-  '\u00ff',
-  '\ud83d\ude00',
-];
-
-/** A line near the LANL shape: each field a real one or a piece meant to trip one check. */
-function nearFlow(next: () => number): Buffer {
-  const fields = VALID.split(',');
-  const count = next() < 0.1 ? Math.floor(next() * 14) : 11;
-  const line: string[] = [];
-  for (let i = 0; i < count; i++) {
-    line.push(next() < 0.4 ? (PIECES[Math.floor(next() * PIECES.length)] as string) : (fields[i] ?? '1'));
-  }
-  let text = line.join(',');
-  const tail = next();
-  if (tail < 0.1) text += '\r';
-  else if (tail < 0.15) text += '\r\r';
-  else if (tail < 0.17) text += '\r\r\r';
-  const bytes = Buffer.from(text);
-  // Now and then a byte that is not UTF-8 at all.
-  if (next() < 0.03 && bytes.length > 0) bytes[Math.floor(next() * bytes.length)] = 0xff;
-  return bytes;
-}
+import { nearFlow, random, VALID } from '../../support/flow-values.ts';
 
 /** Asserts that readFlowBytes agrees with readFlowValue on `bytes`; returns what it said. */
 function agrees(bytes: Buffer): number {
@@ -137,12 +66,12 @@ describe('readFlowBytes', () => {
     );
   });
 
-  it('agrees with readFlowValue on 200,000 generated values near the LANL shape', () => {
+  it('agrees with readFlowValue on 100,000 generated values near the LANL shape', () => {
     const next = random(20261207);
     let decided = 0;
-    for (let i = 0; i < 200_000; i++) if (agrees(nearFlow(next)) !== FlowBytes.undecided) decided++;
+    for (let i = 0; i < 100_000; i++) if (agrees(nearFlow(next)) !== FlowBytes.undecided) decided++;
     // Enough values are flows for the agreement to mean something.
-    expect(decided).toBeGreaterThan(10_000);
+    expect(decided).toBeGreaterThan(5_000);
   });
 
   it('agrees with readFlowValue on random bytes drawn from the characters a flow is made of', () => {
