@@ -34,32 +34,15 @@ export interface KafkajsMessage {
   batchContext: { inTransaction: boolean; producerId: string };
 }
 
-export interface ScannedRecord {
-  offset: string;
-  timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: IHeaders;
-  isControlRecord: boolean;
-  inTransaction: boolean;
-  producerId: string;
-}
+/** A record as both readers give it, the batch's flags brought up beside the record's fields. */
+export type ScannedRecord = Omit<KafkajsMessage, 'batchContext'> & KafkajsMessage['batchContext'];
 
 export const GZIP = 1;
 const ATTRIBUTES_AT = 21;
 export const LOG_APPEND_TIME = 0x08;
 export const CONTROL = 0x20;
 
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+export { randomSource as random } from '../../data/flow-generator.ts';
 
 /** Every header shape kafkajs knows: none, one, a repeated key, a null value, __proto__, non-ASCII. */
 const HEADER_SHAPES: Record<string, unknown>[] = [

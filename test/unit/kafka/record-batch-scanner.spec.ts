@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  emptyRecordView,
-  isRecordBatchSet,
-  type RecordView,
-  recordHeaders,
-  recordValue,
-  scanRecordBatches,
-} from '../../../kafka/record-batch-scanner.ts';
+import * as scanner from '../../../kafka/record-batch-scanner.ts';
 import {
   batch,
   CONTROL,
@@ -19,13 +12,13 @@ import {
 
 async function scannerRead(set: Buffer): Promise<ScannedRecord[]> {
   const records: ScannedRecord[] = [];
-  await scanRecordBatches(set, emptyRecordView(), (view: RecordView) => {
+  await scanner.scanRecordBatches(set, scanner.emptyRecordView(), (view: scanner.RecordView) => {
     records.push({
       offset: String(view.offset),
       timestamp: String(view.timestamp),
       key: view.keyStart === -1 ? null : view.bytes.subarray(view.keyStart, view.keyEnd),
-      value: recordValue(view),
-      headers: recordHeaders(view),
+      value: scanner.recordValue(view),
+      headers: scanner.recordHeaders(view),
       isControlRecord: view.control,
       inTransaction: view.transactional,
       producerId: String(view.producerId),
@@ -96,10 +89,10 @@ describe('scanRecordBatches against kafkajs decoding the same bytes', () => {
 
   it('tells record batches from the legacy message set by the magic byte', async () => {
     const made = await batch(random(6), 0);
-    expect(isRecordBatchSet(made.bytes)).toBe(true);
+    expect(scanner.isRecordBatchSet(made.bytes)).toBe(true);
     const legacy = Buffer.from(made.bytes);
     legacy.writeInt8(1, 16);
-    expect(isRecordBatchSet(legacy)).toBe(false);
+    expect(scanner.isRecordBatchSet(legacy)).toBe(false);
   });
 
   it('refuses an offset beyond 2^53 rather than round it', async () => {
