@@ -68,7 +68,7 @@ export function isRecordBatchSet(bytes: Buffer): boolean {
 /**
  * Calls `visit` for every record of every whole batch in `bytes`, in order, with `view` refilled; a
  * cut batch at the end (a fetch's size limit) ends the walk, as it ends kafkajs' decoding. Offsets
- * and timestamps beyond 2^53 are refused (RangeError): the caller reads such a fetch through kafkajs.
+ * beyond 2^53 are refused (RangeError): the caller reads such a fetch through kafkajs.
  */
 export async function scanRecordBatches(
   bytes: Buffer,
@@ -81,21 +81,22 @@ export async function scanRecordBatches(
     const end = at + OFFSET_AND_LENGTH + length;
     if (end > bytes.length) return;
     const attributes = bytes.readInt16BE(at + 21);
-    const base = safeInt64(bytes, at);
-    const firstTimestamp = safeInt64(bytes, at + 27);
-    const maxTimestamp = safeInt64(bytes, at + 35);
+    const base = safe(int64(bytes, at));
+    const firstTimestamp = int64(bytes, at + 27);
+    // Timestamps are whatever a producer wrote: one beyond 2^53 is read as Number() reads kafkajs' string.
+    const firstExact = Number.isSafeInteger(firstTimestamp) ? undefined : bytes.readBigInt64BE(at + 27);
     const count = bytes.readInt32BE(at + 57);
     view.control = (attributes & CONTROL) !== 0;
     view.transactional = (attributes & TRANSACTIONAL) !== 0;
     view.producerId = bytes.readBigInt64BE(at + 43);
-    const appendTime = (attributes & LOG_APPEND_TIME) !== 0 ? maxTimestamp : undefined;
+    const appendTime = (attributes & LOG_APPEND_TIME) !== 0 ? Number(bytes.readBigInt64BE(at + 35)) : undefined;
     const codec = compression.lookupCodecByAttributes(attributes & CODEC_MASK);
     if (codec === null) {
       view.bytes = bytes;
-      scanRecords(at + HEADER_BYTES, count, base, firstTimestamp, appendTime, view, visit);
+      scanRecords(at + HEADER_BYTES, count, base, [firstTimestamp, firstExact], appendTime, view, visit);
     } else if (count > 0) {
       view.bytes = await codec.decompress(bytes.subarray(at + HEADER_BYTES, end));
-      scanRecords(0, count, base, firstTimestamp, appendTime, view, visit);
+      scanRecords(0, count, base, [firstTimestamp, firstExact], appendTime, view, visit);
     }
     at = end;
   }
@@ -105,12 +106,14 @@ function scanRecords(
   start: number,
   count: number,
   base: number,
-  firstTimestamp: number,
+  [firstTimestamp, firstExact]: readonly [number, bigint | undefined],
   appendTime: number | undefined,
   view: RecordView,
   visit: (view: RecordView) => void,
 ): void {
   const bytes = view.bytes;
+  // Set here, not before a decompression's await: another partition's scan may run meanwhile.
+  firstBig = firstExact;
   let at = start;
   for (let i = 0; i < count; i++) {
     at = readVarInt(bytes, at);
@@ -118,9 +121,9 @@ function scanRecords(
     const recordEnd = at + length;
     at += 1; // the record's attributes, unused by Kafka and kafkajs
     at = readVarLong(bytes, at);
-    view.timestamp = appendTime ?? exactSum(firstTimestamp, varLong);
+    view.timestamp = appendTime ?? timestampOf(firstTimestamp);
     at = readVarInt(bytes, at);
-    view.offset = exactSum(base, varInt);
+    view.offset = safe(base + varInt);
     at = readVarInt(bytes, at);
     view.keyStart = varInt === -1 ? -1 : at;
     view.keyEnd = varInt === -1 ? -1 : at + varInt;
@@ -169,6 +172,16 @@ function addHeader(headers: IHeaders, key: string, value: Buffer | null): void {
 /** The last varint or varlong read (module state, so that reading one allocates nothing). */
 let varInt = 0;
 let varLong = 0;
+/** The last varlong, and the batch's first timestamp, as bigints when beyond 2^53 (else undefined). */
+let varLongBig: bigint | undefined;
+let firstBig: bigint | undefined;
+
+/** First timestamp plus the record's delta, as kafkajs adds them (bigints, unbounded) and Number() reads the sum. */
+function timestampOf(first: number): number {
+  const sum = first + varLong;
+  if (firstBig === undefined && varLongBig === undefined && Number.isSafeInteger(sum)) return sum;
+  return Number((firstBig ?? BigInt(first)) + (varLongBig ?? BigInt(varLong)));
+}
 
 /** A zigzag varint, with kafkajs' own 32-bit arithmetic; returns the position after it. */
 function readVarInt(bytes: Buffer, at: number): number {
@@ -184,7 +197,7 @@ function readVarInt(bytes: Buffer, at: number): number {
   return at;
 }
 
-/** A zigzag varlong; one over 49 bits goes through a bigint (no real timestamp delta is that long). */
+/** A zigzag varlong; one over 49 bits goes through a bigint (kept in varLongBig). */
 function readVarLong(bytes: Buffer, at: number): number {
   let result = 0;
   let scale = 1;
@@ -197,24 +210,21 @@ function readVarLong(bytes: Buffer, at: number): number {
   } while (byte >= 0x80);
   if (at - from <= EXACT_VARLONG_BYTES) {
     varLong = result % 2 === 0 ? result / 2 : -(result + 1) / 2;
+    varLongBig = undefined;
     return at;
   }
   let big = 0n;
   for (let i = at - 1; i >= from; i--) big = (big << 7n) | BigInt((bytes[i] as number) & 0x7f);
-  big = BigInt.asUintN(64, big);
-  varLong = safe(Number(BigInt.asIntN(64, (big >> 1n) ^ -(big & 1n))));
+  varLongBig = (big >> 1n) ^ -(big & 1n);
+  varLong = Number(varLongBig);
   return at;
 }
 
-function safeInt64(bytes: Buffer, at: number): number {
-  return safe(bytes.readInt32BE(at) * TWO_32 + bytes.readUInt32BE(at + 4));
-}
-
-function exactSum(a: number, b: number): number {
-  return safe(a + b);
+function int64(bytes: Buffer, at: number): number {
+  return bytes.readInt32BE(at) * TWO_32 + bytes.readUInt32BE(at + 4);
 }
 
 function safe(value: number): number {
-  if (!Number.isSafeInteger(value)) throw new RangeError('a record batch offset or timestamp beyond 2^53');
+  if (!Number.isSafeInteger(value)) throw new RangeError('a record batch offset beyond 2^53');
   return value;
 }

@@ -77,6 +77,21 @@ describe('scanRecordBatches against kafkajs decoding the same bytes', () => {
     expect(new Set(scanned.map((record) => record.timestamp))).toEqual(new Set(['1800000000000']));
   });
 
+  it('reads timestamps beyond 2^53 as Number() reads kafkajs’ strings of them', async () => {
+    const next = random(8);
+    const parts: Buffer[] = [];
+    let offset = 0;
+    for (const firstTimestamp of ['4611686018427387903', '-9007199254740993', '9223372036854775807']) {
+      const made = await batch(next, offset, { firstTimestamp, count: 20 });
+      parts.push(made.bytes);
+      offset = made.next;
+    }
+    const appended = await batch(next, offset, { bits: LOG_APPEND_TIME, maxTimestamp: '9223372036854775807' });
+    parts.push(appended.bytes);
+    const scanned = await agree(Buffer.concat(parts));
+    expect(scanned.some((record) => !Number.isSafeInteger(Number(record.timestamp)))).toBe(true);
+  });
+
   it('stops at a batch cut short by the fetch size, as kafkajs does', async () => {
     const next = random(5);
     const whole = await batch(next, 0, { count: 10 });
