@@ -5,7 +5,7 @@
 import type { Batch, EachBatchPayload } from 'kafkajs';
 import { ErrorCode, isFlowwatchError, type Logger, pause } from '../runtime/index.ts';
 import { type PartitionId, partitionId, type StateWriter } from '../state/index.ts';
-import { type BatchTally, tallyDeadLetters, tallyFlows } from './batch-tally.ts';
+import type { BatchTally } from './batch-tally.ts';
 import { ConsumerEvents, type ConsumerInstrumentation } from './consumer-events.ts';
 import type { DeadLetterSender } from './dead-letter-sender.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
@@ -13,6 +13,7 @@ import { assumedStart, decideAfterReply, decideAfterWait, decideBatch } from './
 import type { PartitionFencing } from './partition-fencing.ts';
 import type { PartitionStart } from './partition-start.ts';
 import { ABANDONED, type RetryControl, retryRedis } from './redis-retry.ts';
+import { tallyBatch } from './scanned-tally.ts';
 
 /** How long a member waits after finding a newer member owns a partition, before the next fetch. */
 const FENCED_PAUSE_MS = 1000;
@@ -83,10 +84,7 @@ export class BatchApplier {
     }
 
     const from = decision.from;
-    const tally =
-      batch.topic === parts.deadLetterTopic
-        ? tallyDeadLetters(batch.messages, from)
-        : tallyFlows(batch.messages, from, parts.maxEventTime);
+    const { tally, timestamps } = await tallyBatch(batch, from, parts.deadLetterTopic, parts.maxEventTime);
     if (tally.rejects.length > 0) await parts.deadLetters.send(batch, tally.rejects);
     const result = await retryRedis(
       () =>
@@ -119,7 +117,7 @@ export class BatchApplier {
           this.expected.set(id, to);
           return this.rewind(batch, to);
         }
-        this.applied(batch, id, from, tally, arrived);
+        this.applied(batch, id, from, tally, timestamps, arrived);
         payload.resolveOffset(batch.lastOffset());
         await payload.heartbeat();
         await payload.commitOffsetsIfNecessary();
@@ -187,14 +185,17 @@ export class BatchApplier {
     }
   }
 
-  private applied(batch: Batch, id: PartitionId, from: number, tally: BatchTally, arrived: number): void {
+  private applied(
+    batch: Batch,
+    id: PartitionId,
+    from: number,
+    tally: BatchTally,
+    timestamps: readonly number[],
+    arrived: number,
+  ): void {
     const latency = new LatencyHistogram();
-    if (batch.topic !== this.parts.deadLetterTopic) {
-      const now = Date.now();
-      for (const message of batch.messages) {
-        if (Number(message.offset) >= from) latency.record(now - Number(message.timestamp));
-      }
-    }
+    const now = Date.now();
+    for (const timestamp of timestamps) latency.record(now - timestamp);
     this.parts.events.emit(ConsumerEvents.BATCH_APPLIED, {
       partition: id,
       from,

@@ -1,6 +1,6 @@
 // Pure aggregation of one partition batch: per-device web requests and the totals, no I/O.
 import type { IHeaders } from 'kafkajs';
-import { Field, Header, headerText, isWebRequest, RejectedBy, readFlowValue } from '../flow/index.ts';
+import { Field, Header, headerText, isWebRequest, type LineResult, RejectedBy, readFlowValue } from '../flow/index.ts';
 
 export interface BatchTally {
   flows: number;
@@ -68,34 +68,46 @@ export function tallyFlows(
   for (const message of messages) {
     if (Number(message.offset) < from) continue;
     const result = readFlowValue(message.value);
-    if (result.kind === 'flow') {
-      tally.flows++;
-      // Digits only is a valid Time, however many: beyond a double's range (309 digits) it is
-      // counted at the largest one, so that its hour is a number Redis can hold.
-      const time = Math.min(Number(result.fields[Field.Time]), Number.MAX_VALUE);
-      const outlier = time > maxEventTime;
-      if (outlier) tally.timeOutliers++;
-      else if (time > tally.maxTime) tally.maxTime = time;
-      if (isWebRequest(result.fields)) {
-        tally.webRequests++;
-        const device = result.fields[Field.DstDevice] as string;
-        tally.devices.set(device, (tally.devices.get(device) ?? 0) + 1);
-        if (outlier) continue;
-        const hour = Math.floor(time / SECONDS_PER_HOUR);
-        let perDevice = tally.hours.get(hour);
-        if (perDevice === undefined) {
-          perDevice = new Map();
-          tally.hours.set(hour, perDevice);
-        }
-        perDevice.set(device, (perDevice.get(device) ?? 0) + 1);
-      }
-    } else {
-      tally.undecodable++;
-      const reason = result.kind === 'invalid' ? result.reason : 'blank message';
-      tally.rejects.push({ value: message.value, headers: message.headers, offset: message.offset, reason });
-    }
+    if (!countReadFlow(tally, result, maxEventTime)) countUndecodable(tally, message, result);
   }
   return tally;
+}
+
+/** Counts `result` when it is a flow; false when it is not (the caller counts it as undecodable). */
+export function countReadFlow(tally: BatchTally, result: LineResult, maxEventTime: number): boolean {
+  if (result.kind !== 'flow') return false;
+  // Digits only is a valid Time, however many: beyond a double's range (309 digits) it is counted
+  // at the largest one, so that its hour is a number Redis can hold.
+  const time = Math.min(Number(result.fields[Field.Time]), Number.MAX_VALUE);
+  const web = isWebRequest(result.fields);
+  countFlow(tally, time, web ? (result.fields[Field.DstDevice] as string) : undefined, maxEventTime);
+  return true;
+}
+
+/** Counts one valid flow at event time `time`, a web request to `device` when one is given. */
+export function countFlow(tally: BatchTally, time: number, device: string | undefined, maxEventTime: number): void {
+  tally.flows++;
+  const outlier = time > maxEventTime;
+  if (outlier) tally.timeOutliers++;
+  else if (time > tally.maxTime) tally.maxTime = time;
+  if (device === undefined) return;
+  tally.webRequests++;
+  tally.devices.set(device, (tally.devices.get(device) ?? 0) + 1);
+  if (outlier) return;
+  const hour = Math.floor(time / SECONDS_PER_HOUR);
+  let perDevice = tally.hours.get(hour);
+  if (perDevice === undefined) {
+    perDevice = new Map();
+    tally.hours.set(hour, perDevice);
+  }
+  perDevice.set(device, (perDevice.get(device) ?? 0) + 1);
+}
+
+/** Counts a message that is not a flow, kept to be dead-lettered with the reason. */
+export function countUndecodable(tally: BatchTally, message: TallyMessage, result: LineResult): void {
+  tally.undecodable++;
+  const reason = result.kind === 'invalid' ? result.reason : 'blank message';
+  tally.rejects.push({ value: message.value, headers: message.headers, offset: message.offset, reason });
 }
 
 /** Tallies dead letters at offsets >= `from`: lines the producer rejected count as invalid lines. */

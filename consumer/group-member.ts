@@ -3,7 +3,7 @@
 // Redis, not Kafka, holds the truth of how far the state has got; Kafka's group offsets mirror it.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { deadLetterBounds, refuseTopicsTooSmall } from '../flow/index.ts';
-import { type RecordBatchLimit, readRecordBatchLimitsPatiently, TopicSet } from '../kafka/index.ts';
+import { keepRecordBytes, type RecordBatchLimit, readRecordBatchLimitsPatiently, TopicSet } from '../kafka/index.ts';
 import type { Logger } from '../runtime/index.ts';
 import { otherGroup, type PartitionId, type StateClient, StateReader, StateWriter } from '../state/index.ts';
 import { BatchApplier } from './batch-applier.ts';
@@ -49,6 +49,8 @@ export class GroupMember {
   private flowPartitions = 0;
   private running = false;
   private stopping: Promise<void> | undefined;
+  /** Undoes keepRecordBytes: the flow topic's records are fetched as bytes while the member runs. */
+  private releaseRecordBytes: () => void = () => {};
   private readonly log: Logger;
   private readonly failure: Promise<never>;
   private fail: (error: Error) => void = () => {};
@@ -137,6 +139,7 @@ export class GroupMember {
     // Refused before joining: a dead-letter topic too small for a dead letter of this topic.
     refuseTopicsTooSmall({ deadLetters: { topic: dlq, limit }, source: this.options.topic, sourceId: '' });
     await this.deadLetters.connect(limit.bytes, deadLetterBounds(limit.bytes, this.options.topic, ''));
+    this.releaseRecordBytes = keepRecordBytes(this.options.topic);
     await this.consumer.connect();
     this.running = true;
     const { GROUP_JOIN, CRASH } = this.consumer.events;
@@ -176,6 +179,7 @@ export class GroupMember {
       await this.consumer.disconnect();
       await this.deadLetters.disconnect();
       await this.admin.disconnect();
+      this.releaseRecordBytes();
     })();
     return this.stopping;
   }

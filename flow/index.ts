@@ -1,6 +1,8 @@
-// The flow format: the LANL line, its validity rule, reading flow files, scanning them line by line,
-// the Kafka message a flow becomes, and the dead-letter record of a line or message rejected.
+// The flow format: the LANL line, its validity rule (also read in place from a value's bytes), reading
+// flow files, scanning them line by line, the Kafka message a flow becomes, and the dead-letter record
+// of a line or message rejected.
 export { FIELD_COUNT, Field, FLOW_FIELDS, type FlowField, isWebRequest, WEB_PORT } from './flow.ts';
+export { FlowBytes, type FlowBytesKind, type FlowBytesView, readFlowBytes } from './flow-bytes.ts';
 export { type FlowInput, openFlowInput } from './flow-input.ts';
 export { isHeaderLine, type LineResult, MAX_LINE_BYTES, parseFlowLine, parseFlowText } from './flow-line.ts';
 export {

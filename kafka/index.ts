@@ -1,9 +1,18 @@
 // Kafka for every command: the client, the topic names (TopicSet) and the topics' layout, record batch
-// sizing, the reading of kafkajs' retriable flags and log levels.
+// sizing and scanning, the reading of kafkajs' retriable flags and log levels.
 export { connectAdmin, createKafka, IDEMPOTENT_PRODUCER } from './kafka-client.ts';
 export { kafkaFailure, kafkaRefused } from './kafka-failure.ts';
 export { kafkaRetriable } from './kafka-retriable.ts';
+export { keepRecordBytes, keptRecordBytes } from './kept-record-bytes.ts';
 export { type RecordBatchLimit, readRecordBatchLimitsPatiently } from './record-batch-limit.ts';
+export {
+  emptyRecordView,
+  isRecordBatchSet,
+  type RecordView,
+  recordHeaders,
+  recordValue,
+  scanRecordBatches,
+} from './record-batch-scanner.ts';
 export { sendInRecordBatches } from './record-batch-send.ts';
 export { recordBatchBudget, recordBytes } from './record-batch-size.ts';
 export { TopicSet } from './topic-set.ts';
