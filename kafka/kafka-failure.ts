@@ -4,16 +4,27 @@ import kafkajs from 'kafkajs';
 import { ErrorCode, FlowwatchError, isFlowwatchError } from '../runtime/index.ts';
 import { kafkaRetriable } from './kafka-retriable.ts';
 
-/** `what`: the request, as the end of "Kafka refused to ...", e.g. "describe group g". */
+/**
+ * `what`: the request, as the end of "Kafka refused to ...", e.g. "describe group g". A failure that
+ * carries no verdict of Kafka's is taken as Kafka away, not as a refusal: kafkajs throws faults of its
+ * own (a TypeError on a partition with no leader yet) moments after a broker died.
+ */
 export function kafkaFailure(error: unknown, what: string): FlowwatchError {
   if (isFlowwatchError(error)) return error;
   const { message, type } = (error ?? {}) as { message?: string; type?: string };
   const reason = `${message ?? String(error)}${type === undefined ? '' : ` (${type})`}`;
-  return kafkaRetriable(error)
+  return kafkaRetriable(error) || unexplained(error)
     ? new FlowwatchError(ErrorCode.KAFKA_UNREACHABLE, `Kafka did not answer when asked to ${what}: ${reason}`, {
         cause: error,
       })
     : new FlowwatchError(ErrorCode.KAFKA_REFUSED, `Kafka refused to ${what}: ${reason}`, { cause: error });
+}
+
+/** Whether the innermost cause is an error thrown without a word of kafkajs' (no KafkaJSError). */
+function unexplained(error: unknown): boolean {
+  let current: unknown = error;
+  while (current instanceof kafkajs.KafkaJSError && current.cause !== undefined) current = current.cause;
+  return current instanceof Error && !(current instanceof kafkajs.KafkaJSError);
 }
 
 /**

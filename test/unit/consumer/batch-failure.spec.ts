@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { batchFailure } from '../../../consumer/batch-failure.ts';
+import { kafkaFailure } from '../../../kafka/index.ts';
 import { ErrorCode, FlowwatchError } from '../../../runtime/index.ts';
 
 const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } =
@@ -29,6 +30,14 @@ describe('the error a batch ended with', () => {
     const lost = new KafkaJSConnectionError('Connection error: ECONNREFUSED');
     expect(batchFailure(lost)).toBe('hand back');
     expect(batchFailure(new KafkaJSNumberOfRetriesExceeded(lost, { retryCount: 5, retryTime: 300 }))).toBe('hand back');
+  });
+
+  it('hands back Kafka away as flowwatch names it, a kafkajs fault of its own during a failover included', () => {
+    const fault = new TypeError("Cannot destructure property 'partitions' of 'undefined'");
+    expect(batchFailure(kafkaFailure(fault, 'read the first retained offset'))).toBe('hand back');
+    const exhausted = new KafkaJSNumberOfRetriesExceeded(fault, { retryCount: 5, retryTime: 300 });
+    expect(batchFailure(kafkaFailure(exhausted, 'read the first retained offset'))).toBe('hand back');
+    expect(batchFailure(kafkaFailure(answer('TOPIC_AUTHORIZATION_FAILED', false), 'read offsets'))).toBe('end');
   });
 
   it('hands a rebalance back, whose errors kafkajs marks not retriable: it re-joins the group', () => {
