@@ -46,6 +46,19 @@ describe('the error a batch ended with', () => {
     expect(batchFailure(answer('UNKNOWN_MEMBER_ID', false))).toBe('hand back');
   });
 
+  it('hands a rebalance back when kafkajs wrapped its answer (retries run out, a non-retriable wrapper)', () => {
+    const rebalance = answer('REBALANCE_IN_PROGRESS', false);
+    const exhausted = new KafkaJSNumberOfRetriesExceeded(rebalance, { retryCount: 5, retryTime: 300 });
+    expect(batchFailure(exhausted)).toBe('hand back');
+    expect(batchFailure(Object.assign(new KafkaJSNonRetriableError(exhausted), { cause: exhausted }))).toBe(
+      'hand back',
+    );
+    const forgotten = answer('NOT_COORDINATOR_FOR_GROUP', false);
+    expect(batchFailure(Object.assign(new KafkaJSNonRetriableError(forgotten), { cause: forgotten }))).toBe(
+      'hand back',
+    );
+  });
+
   it('ends the member on a refusal of Kafka no retry cures (kafkajs would crash without restart)', () => {
     expect(batchFailure(answer('TOPIC_AUTHORIZATION_FAILED', false))).toBe('end');
     expect(batchFailure(new KafkaJSNonRetriableError(answer('GROUP_AUTHORIZATION_FAILED', false)))).toBe('end');
