@@ -28,13 +28,21 @@ function unexplained(error: unknown): boolean {
 }
 
 /**
+ * Answers kafkajs marks not retriable that pass by themselves: a topic just deleted is reported as
+ * existing until the brokers have finished deleting it.
+ */
+const PASSING = new Set(['TOPIC_ALREADY_EXISTS']);
+
+/**
  * True when a broker answered with a refusal no retry changes (an authorization, a policy), wherever
  * kafkajs put that answer: the error itself, its causes, or the answers an aggregate error gathers.
- * A timeout or a broker away is no refusal, whatever kafkajs' retriable flag says of it.
+ * A timeout or a broker away is no refusal, whatever kafkajs' retriable flag says of it; nor is an
+ * answer that passes by itself (PASSING).
  */
 export function kafkaRefused(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  if (error instanceof kafkajs.KafkaJSProtocolError && error.retriable === false) return true;
+  if (error instanceof kafkajs.KafkaJSProtocolError && error.retriable === false && !PASSING.has(error.type))
+    return true;
   const { cause, errors } = error as { cause?: unknown; errors?: unknown };
   return kafkaRefused(cause) || (Array.isArray(errors) && errors.some(kafkaRefused));
 }
