@@ -23,7 +23,15 @@ const REJOINED = new Set([
  */
 export function batchFailure(error: unknown): BatchFailure {
   if (isFlowwatchError(error)) return error.retriable ? 'hand back' : 'end';
-  const { type } = (error ?? {}) as { type?: unknown };
-  if (typeof type === 'string' && REJOINED.has(type)) return 'hand back';
-  return kafkaRetriable(error) ? 'hand back' : 'end';
+  return rejoined(error) || kafkaRetriable(error) ? 'hand back' : 'end';
+}
+
+/** Whether the error or one of its causes is an answer a re-join cures: kafkajs wraps it when its retries end. */
+function rejoined(error: unknown): boolean {
+  for (let current = error; typeof current === 'object' && current !== null; ) {
+    const { type, cause } = current as { type?: unknown; cause?: unknown };
+    if (typeof type === 'string' && REJOINED.has(type)) return true;
+    current = cause;
+  }
+  return false;
 }

@@ -1,6 +1,7 @@
 // The first offset Kafka still holds of each partition (its low watermark), cached: where the state
 // starts when Redis holds no offset, and the bound below which a rewind cannot go.
 import type { Admin } from 'kafkajs';
+import { kafkaFailure } from '../kafka/index.ts';
 import { retrying } from '../runtime/index.ts';
 import { type PartitionId, partitionId } from '../state/index.ts';
 
@@ -21,7 +22,8 @@ export class RetainedOffsets {
    * The partition's first retained offset; `refresh` asks Kafka again (retention may have moved it).
    * Right after a broker died kafkajs can fail the request (even with a TypeError of its own, when a
    * partition has no leader yet): it is asked again for a while, and a refresh that still fails
-   * keeps the offset known before, which is never above the current one.
+   * keeps the offset known before, which is never above the current one. With none known, the
+   * failure is Kafka away (retriable), so the batch it came from runs again rather than ending the member.
    */
   async first(topic: string, partition: number, refresh = false): Promise<number> {
     const id = partitionId(topic, partition);
@@ -38,7 +40,7 @@ export class RetainedOffsets {
       );
     } catch (error) {
       if (cached !== undefined) return cached;
-      throw error;
+      throw kafkaFailure(error, 'read the first retained offset');
     }
   }
 }

@@ -7,7 +7,7 @@ import { partitionEnds } from '../kafka/index.ts';
 import { within } from '../runtime/index.ts';
 import type { CheckRecord } from './check-record.ts';
 import type { PartitionId } from './keys.ts';
-import { type ConditionReport, ReadCondition } from './read-condition.ts';
+import { type ConditionReport, ReadCondition, type ViewSource } from './read-condition.ts';
 import { type PartitionEnd, type PartitionProgress, progressOf } from './state-progress.ts';
 import type { RankedDevice, StateReader, StateTotals } from './state-reader.ts';
 
@@ -59,6 +59,7 @@ export class StateViewReader {
   private readonly kafka: EndOffsetSource | undefined;
   /** A Kafka read still under way; the next view waits on it rather than piling up another. */
   private endsRead: Promise<PartitionEnd[]> | undefined;
+  private failed: ViewSource | undefined;
 
   constructor(state: StateReader, options: StateViewOptions, report: ConditionReport, kafka?: EndOffsetSource) {
     this.state = state;
@@ -66,6 +67,11 @@ export class StateViewReader {
     this.condition = new ReadCondition(report);
     // No topic asked for: no progress to read.
     this.kafka = options.topics.length === 0 ? undefined : kafka;
+  }
+
+  /** The source whose failure the last read rejected with; undefined when it did not reject. */
+  get failedSource(): ViewSource | undefined {
+    return this.failed;
   }
 
   /** The view; rejects when Redis (or, progress required, Kafka) does not answer, and tells it if that is news. */
@@ -90,6 +96,7 @@ export class StateViewReader {
       redis = await within(this.readRedis(more), readTimeoutMs, 'Redis');
     } catch (error) {
       this.condition.note('Redis', error);
+      this.failed = 'Redis';
       throw error;
     }
     this.condition.note('Redis');
@@ -101,9 +108,13 @@ export class StateViewReader {
         this.condition.note('Kafka');
       } catch (error) {
         this.condition.note('Kafka', error);
-        if (progressRequired) throw error;
+        if (progressRequired) {
+          this.failed = 'Kafka';
+          throw error;
+        }
       }
     }
+    this.failed = undefined;
     return [{ ...view, progress }, extra];
   }
 

@@ -122,12 +122,12 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
         readTimeoutMs: READ_TIMEOUT_MS,
         progressRequired: true,
       },
-      // Told by the watch instead: a view it cannot read ends the walkthrough with the reason.
+      // Told by the watch instead: it rides out a read that fails for a while, then ends with the reason.
       () => undefined,
       { admin: async () => kafka },
     );
     await watchUntilCaughtUp(
-      { read: () => view.read(), draw: (state) => display.draw(state), producer, processes, signal: stop.signal },
+      { view, draw: (state) => display.draw(state), producer, processes, signal: stop.signal },
       options,
     );
     display.done();

@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { batchFailure } from '../../../consumer/batch-failure.ts';
+import { kafkaFailure } from '../../../kafka/index.ts';
 import { ErrorCode, FlowwatchError } from '../../../runtime/index.ts';
 
 const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } =
@@ -31,10 +32,31 @@ describe('the error a batch ended with', () => {
     expect(batchFailure(new KafkaJSNumberOfRetriesExceeded(lost, { retryCount: 5, retryTime: 300 }))).toBe('hand back');
   });
 
+  it('hands back Kafka away as flowwatch names it, a kafkajs fault of its own during a failover included', () => {
+    const fault = new TypeError("Cannot destructure property 'partitions' of 'undefined'");
+    expect(batchFailure(kafkaFailure(fault, 'read the first retained offset'))).toBe('hand back');
+    const exhausted = new KafkaJSNumberOfRetriesExceeded(fault, { retryCount: 5, retryTime: 300 });
+    expect(batchFailure(kafkaFailure(exhausted, 'read the first retained offset'))).toBe('hand back');
+    expect(batchFailure(kafkaFailure(answer('TOPIC_AUTHORIZATION_FAILED', false), 'read offsets'))).toBe('end');
+  });
+
   it('hands a rebalance back, whose errors kafkajs marks not retriable: it re-joins the group', () => {
     expect(batchFailure(answer('REBALANCE_IN_PROGRESS', false))).toBe('hand back');
     expect(batchFailure(answer('ILLEGAL_GENERATION', false))).toBe('hand back');
     expect(batchFailure(answer('UNKNOWN_MEMBER_ID', false))).toBe('hand back');
+  });
+
+  it('hands a rebalance back when kafkajs wrapped its answer (retries run out, a non-retriable wrapper)', () => {
+    const rebalance = answer('REBALANCE_IN_PROGRESS', false);
+    const exhausted = new KafkaJSNumberOfRetriesExceeded(rebalance, { retryCount: 5, retryTime: 300 });
+    expect(batchFailure(exhausted)).toBe('hand back');
+    expect(batchFailure(Object.assign(new KafkaJSNonRetriableError(exhausted), { cause: exhausted }))).toBe(
+      'hand back',
+    );
+    const forgotten = answer('NOT_COORDINATOR_FOR_GROUP', false);
+    expect(batchFailure(Object.assign(new KafkaJSNonRetriableError(forgotten), { cause: forgotten }))).toBe(
+      'hand back',
+    );
   });
 
   it('ends the member on a refusal of Kafka no retry cures (kafkajs would crash without restart)', () => {

@@ -1,6 +1,8 @@
 import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { batchFailure } from '../../../consumer/batch-failure.ts';
 import { RetainedOffsets } from '../../../consumer/retained-offsets.ts';
+import { ErrorCode } from '../../../runtime/index.ts';
 import { answering } from '../../support/scripted-answers.ts';
 
 type Offsets = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
@@ -27,6 +29,15 @@ describe('RetainedOffsets', () => {
     const admin = adminAnswering(new Error('no leader'));
     await expect(new RetainedOffsets(admin, [0, 0]).first('t', 0)).rejects.toThrow('no leader');
     expect(admin.asked()).toBe(3);
+  });
+
+  it('gives up on a failover as Kafka away, which the batch hands back to kafkajs, not as a refusal', async () => {
+    const admin = adminAnswering(new TypeError("Cannot destructure property 'partitions' of 'undefined'"));
+    const failure = await new RetainedOffsets(admin, [0]).first('t', 0).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: ErrorCode.KAFKA_UNREACHABLE });
+    expect((failure as Error).message).toContain('read the first retained offset');
+    expect((failure as Error).message).toContain("Cannot destructure property 'partitions'");
+    expect(batchFailure(failure)).toBe('hand back');
   });
 
   it('keeps the offset known before when a refresh keeps failing, and caches without refresh', async () => {

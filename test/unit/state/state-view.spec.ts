@@ -72,8 +72,10 @@ describe('the state as a view', () => {
     await expect(reader.read()).rejects.toThrow('ECONNREFUSED');
     failure = new Error('NOAUTH');
     await expect(reader.read()).rejects.toThrow('NOAUTH');
+    expect(reader.failedSource).toBe('Redis');
     failure = undefined;
     expect((await reader.read()).totals.flows).toBe(1);
+    expect(reader.failedSource).toBeUndefined();
     await reader.read();
     expect(told).toEqual(['Redis: ECONNREFUSED', 'Redis: NOAUTH', 'Redis: answers']);
   });
@@ -103,6 +105,7 @@ describe('the state as a view', () => {
       { admin: async () => slow },
     );
     await expect(reader.read()).rejects.toBe(refused);
+    expect(reader.failedSource).toBe('Kafka');
     expect(told).toEqual(['Kafka']);
   });
 });

@@ -30,6 +30,13 @@ describe('recreating the topics of a fresh run', () => {
     expect(recreationRetriable(new Timeout('Timed out while waiting for topic leaders'))).toBe(true);
   });
 
+  it('tries again while the deleted topic is still being deleted (kafkajs marks that answer not retriable)', () => {
+    const exists = answer('TOPIC_ALREADY_EXISTS', false);
+    expect(recreationRetriable(exists)).toBe(true);
+    expect(recreationRetriable(new KafkaJSAggregateError('Topic creation errors', [exists]))).toBe(true);
+    expect(recreationRetriable(Object.assign(new KafkaJSNonRetriableError(exists), { cause: exists }))).toBe(true);
+  });
+
   it('ends at once on a refusal no retry cures, an authorization included', () => {
     const denied = answer('TOPIC_AUTHORIZATION_FAILED', false);
     expect(recreationRetriable(denied)).toBe(false);
