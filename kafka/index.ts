@@ -3,8 +3,9 @@
 export { connectAdmin, createKafka, IDEMPOTENT_PRODUCER } from './kafka-client.ts';
 export { kafkaFailure, kafkaRefused } from './kafka-failure.ts';
 export { kafkaRetriable } from './kafka-retriable.ts';
+export { RecordBatchEncoder } from './record-batch-encoder.ts';
 export { type RecordBatchLimit, readRecordBatchLimitsPatiently } from './record-batch-limit.ts';
-export { sendInRecordBatches } from './record-batch-send.ts';
+export { type EncodedTarget, sendEncodedRecordBatches, sendInRecordBatches } from './record-batch-send.ts';
 export { recordBatchBudget, recordBytes } from './record-batch-size.ts';
 export { TopicSet } from './topic-set.ts';
 export {

@@ -71,6 +71,14 @@ export function recordBatchBudget(limitBytes: number): number {
   return Math.min(limitBytes, MAX_RECORD_BATCH_BYTES) - RECORD_BATCH_HEADER_BYTES - RECORD_BATCH_MARGIN_BYTES;
 }
 
+/** A single message too large for any record batch of the topic, in one sentence. */
+export function messageTooLarge(size: number, topic: string, limitBytes: number): FlowwatchError {
+  return new FlowwatchError(
+    ErrorCode.KAFKA_TOPIC_LAYOUT,
+    `a message of ${size} bytes does not fit in a record batch of topic ${topic}, which accepts at most ${limitBytes} bytes (max.message.bytes): raise it`,
+  );
+}
+
 /**
  * Cuts messages bound for one partition into record batches under the topic's limit, in their order.
  * A single message too large for any batch is refused in one sentence; the commands measure their
@@ -84,10 +92,7 @@ export function splitRecordBatches(messages: readonly Message[], limitBytes: num
   for (const message of messages) {
     const size = recordBytes(message);
     if (size > budget) {
-      throw new FlowwatchError(
-        ErrorCode.KAFKA_TOPIC_LAYOUT,
-        `a message of ${size} bytes does not fit in a record batch of topic ${topic}, which accepts at most ${limitBytes} bytes (max.message.bytes): raise it`,
-      );
+      throw messageTooLarge(size, topic, limitBytes);
     }
     if (used + size > budget && current.length > 0) {
       batches.push(current);
