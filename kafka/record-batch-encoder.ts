@@ -41,13 +41,13 @@ function dataBytes(data: Field): number {
 }
 
 /** Bytes of a length-prefixed field. */
-function fieldBytes(data: Field): number {
+export function fieldBytes(data: Field): number {
   const length = dataBytes(data);
   return length < 0 ? 1 : varintBytes(length) + length;
 }
 
 /** Bytes of a record's headers, count included; a key with an array value is one header per item. */
-function headersBytes(headers: IHeaders | undefined): { count: number; bytes: number } {
+export function headersBytes(headers: IHeaders | undefined): { count: number; bytes: number } {
   let count = 0;
   let bytes = 0;
   for (const key in headers) {

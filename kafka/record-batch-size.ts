@@ -3,9 +3,10 @@
 // kafkajs sends a partition's messages of one request as one record batch and never splits it by size.
 import type { IHeaders, Message } from 'kafkajs';
 import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
+import { BATCH_HEADER_BYTES, fieldBytes, headersBytes, varintBytes } from './record-batch-encoder.ts';
 
 /** The record batch's own header (Kafka's v2 format): base offset, length, epoch, magic, CRC, ... */
-export const RECORD_BATCH_HEADER_BYTES = 61;
+export const RECORD_BATCH_HEADER_BYTES = BATCH_HEADER_BYTES;
 /** Room kept free under the limit, so that a slip in the estimate below can never reach it. */
 export const RECORD_BATCH_MARGIN_BYTES = 512;
 /**
@@ -18,40 +19,9 @@ export const MAX_RECORD_BATCH_BYTES = 1024 * 1024;
 const TIMESTAMP_DELTA_BYTES = 10;
 const OFFSET_DELTA_BYTES = 5;
 
-/** Bytes of a zigzag varint, as Kafka encodes every length in a record. */
-function varintBytes(value: number): number {
-  let zigzag = value >= 0 ? value * 2 : -value * 2 - 1;
-  let bytes = 1;
-  while (zigzag >= 128) {
-    zigzag = Math.floor(zigzag / 128);
-    bytes++;
-  }
-  return bytes;
-}
-
-/** A length-prefixed byte field; null is the length -1 alone. */
-function fieldBytes(data: Buffer | string | null | undefined): number {
-  if (data === null || data === undefined) return 1;
-  const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-  return varintBytes(length) + length;
-}
-
 /** Bytes of a record's headers: their count, then each key and value (no array made per header: a hot path). */
 export function headerBytes(headers: IHeaders | undefined): number {
-  let count = 0;
-  let bytes = 0;
-  for (const key in headers) {
-    const value = headers[key];
-    const keyBytes = fieldBytes(key);
-    if (Array.isArray(value)) {
-      for (const one of value) bytes += keyBytes + fieldBytes(one);
-      count += value.length;
-    } else {
-      bytes += keyBytes + fieldBytes(value);
-      count++;
-    }
-  }
-  return varintBytes(count) + bytes;
+  return headersBytes(headers).bytes;
 }
 
 /** The most bytes one message can take as a record of a batch. */
