@@ -1,5 +1,5 @@
 // Kafka for every command: the client, the topic names (TopicSet) and the topics' layout, record batch
-// sizing, the reading of kafkajs' retriable flags and log levels.
+// sizing and encoding, the reading of kafkajs' retriable flags and log levels.
 export { connectAdmin, createKafka, IDEMPOTENT_PRODUCER } from './kafka-client.ts';
 export { kafkaFailure, kafkaRefused } from './kafka-failure.ts';
 export { kafkaRetriable } from './kafka-retriable.ts';
