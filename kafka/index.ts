@@ -1,9 +1,10 @@
 // Kafka for every command: the client, the topic names (TopicSet) and the topics' layout, record batch
-// sizing and scanning, the reading of kafkajs' retriable flags and log levels.
+// sizing, encoding and scanning, the reading of kafkajs' retriable flags and log levels.
 export { connectAdmin, createKafka, IDEMPOTENT_PRODUCER } from './kafka-client.ts';
 export { kafkaFailure, kafkaRefused } from './kafka-failure.ts';
 export { kafkaRetriable } from './kafka-retriable.ts';
 export { keepRecordBytes, keptRecordBytes } from './kept-record-bytes.ts';
+export { RecordBatchEncoder } from './record-batch-encoder.ts';
 export { type RecordBatchLimit, readRecordBatchLimitsPatiently } from './record-batch-limit.ts';
 export {
   emptyRecordView,
@@ -13,7 +14,7 @@ export {
   recordValue,
   scanRecordBatches,
 } from './record-batch-scanner.ts';
-export { sendInRecordBatches } from './record-batch-send.ts';
+export { type EncodedTarget, sendEncodedRecordBatches, sendInRecordBatches } from './record-batch-send.ts';
 export { recordBatchBudget, recordBytes } from './record-batch-size.ts';
 export { TopicSet } from './topic-set.ts';
 export {

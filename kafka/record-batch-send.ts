@@ -1,6 +1,8 @@
-// Sends one partition's share of messages as record batches its topic accepts (record-batch-size.ts).
+// Sends one partition's share of messages as record batches its topic accepts (record-batch-size.ts):
+// as kafkajs messages, or encoded by flowwatch itself straight into one reusable record batch.
 import type { Message, Producer } from 'kafkajs';
-import { splitRecordBatches } from './record-batch-size.ts';
+import type { RecordBatchEncoder } from './record-batch-encoder.ts';
+import { messageTooLarge, recordBatchBudget, splitRecordBatches } from './record-batch-size.ts';
 
 /**
  * One request per record batch, each sent once the one before is acknowledged: requests in flight
@@ -20,5 +22,43 @@ export async function sendInRecordBatches(
     if (isStopped()) return;
     await producer.send({ topic, messages: batch, acks: -1 });
     delivered?.(batch.length);
+  }
+}
+
+/** Where a partition's encoded batches go, and the encoder that partition reuses. */
+export interface EncodedTarget {
+  readonly topic: string;
+  readonly partition: number;
+  /** The largest record batch the topic accepts. */
+  readonly limitBytes: number;
+  /** Used for one batch at a time: the next is encoded only once the one before is acknowledged. */
+  readonly encoder: RecordBatchEncoder;
+}
+
+/**
+ * As sendInRecordBatches, for messages of one partition, but each record batch encoded by flowwatch
+ * and cut at its exact size: kafkajs gets one message standing for the whole batch, and only writes
+ * the batch header's producer fields and CRC when it sends it (the patch's `encodedRecordBatch`).
+ */
+export async function sendEncodedRecordBatches(
+  producer: Producer,
+  target: EncodedTarget,
+  messages: readonly Message[],
+  delivered?: (count: number) => void,
+  isStopped: () => boolean = () => false,
+): Promise<void> {
+  const { topic, partition, limitBytes, encoder } = target;
+  const budget = recordBatchBudget(limitBytes);
+  // The batch's stand-in: kafkajs refuses a message without a value; the partitioner keeps its partition.
+  const standIn = { partition, value: null, encodedRecordBatch: encoder } as Message;
+  let next = 0;
+  while (next < messages.length) {
+    if (isStopped()) return;
+    encoder.reset();
+    const first = next;
+    while (next < messages.length && encoder.add(messages[next] as Message, budget)) next++;
+    if (next === first) throw messageTooLarge(encoder.nextRecordBytes(messages[first] as Message), topic, limitBytes);
+    await producer.send({ topic, messages: [standIn], acks: -1 });
+    delivered?.(next - first);
   }
 }

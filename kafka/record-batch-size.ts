@@ -3,9 +3,10 @@
 // kafkajs sends a partition's messages of one request as one record batch and never splits it by size.
 import type { IHeaders, Message } from 'kafkajs';
 import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
+import { BATCH_HEADER_BYTES, fieldBytes, headersBytes, varintBytes } from './record-batch-encoder.ts';
 
 /** The record batch's own header (Kafka's v2 format): base offset, length, epoch, magic, CRC, ... */
-export const RECORD_BATCH_HEADER_BYTES = 61;
+export const RECORD_BATCH_HEADER_BYTES = BATCH_HEADER_BYTES;
 /** Room kept free under the limit, so that a slip in the estimate below can never reach it. */
 export const RECORD_BATCH_MARGIN_BYTES = 512;
 /**
@@ -18,40 +19,9 @@ export const MAX_RECORD_BATCH_BYTES = 1024 * 1024;
 const TIMESTAMP_DELTA_BYTES = 10;
 const OFFSET_DELTA_BYTES = 5;
 
-/** Bytes of a zigzag varint, as Kafka encodes every length in a record. */
-function varintBytes(value: number): number {
-  let zigzag = value >= 0 ? value * 2 : -value * 2 - 1;
-  let bytes = 1;
-  while (zigzag >= 128) {
-    zigzag = Math.floor(zigzag / 128);
-    bytes++;
-  }
-  return bytes;
-}
-
-/** A length-prefixed byte field; null is the length -1 alone. */
-function fieldBytes(data: Buffer | string | null | undefined): number {
-  if (data === null || data === undefined) return 1;
-  const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-  return varintBytes(length) + length;
-}
-
 /** Bytes of a record's headers: their count, then each key and value (no array made per header: a hot path). */
 export function headerBytes(headers: IHeaders | undefined): number {
-  let count = 0;
-  let bytes = 0;
-  for (const key in headers) {
-    const value = headers[key];
-    const keyBytes = fieldBytes(key);
-    if (Array.isArray(value)) {
-      for (const one of value) bytes += keyBytes + fieldBytes(one);
-      count += value.length;
-    } else {
-      bytes += keyBytes + fieldBytes(value);
-      count++;
-    }
-  }
-  return varintBytes(count) + bytes;
+  return headersBytes(headers).bytes;
 }
 
 /** The most bytes one message can take as a record of a batch. */
@@ -71,6 +41,14 @@ export function recordBatchBudget(limitBytes: number): number {
   return Math.min(limitBytes, MAX_RECORD_BATCH_BYTES) - RECORD_BATCH_HEADER_BYTES - RECORD_BATCH_MARGIN_BYTES;
 }
 
+/** A single message too large for any record batch of the topic, in one sentence. */
+export function messageTooLarge(size: number, topic: string, limitBytes: number): FlowwatchError {
+  return new FlowwatchError(
+    ErrorCode.KAFKA_TOPIC_LAYOUT,
+    `a message of ${size} bytes does not fit in a record batch of topic ${topic}, which accepts at most ${limitBytes} bytes (max.message.bytes): raise it`,
+  );
+}
+
 /**
  * Cuts messages bound for one partition into record batches under the topic's limit, in their order.
  * A single message too large for any batch is refused in one sentence; the commands measure their
@@ -84,10 +62,7 @@ export function splitRecordBatches(messages: readonly Message[], limitBytes: num
   for (const message of messages) {
     const size = recordBytes(message);
     if (size > budget) {
-      throw new FlowwatchError(
-        ErrorCode.KAFKA_TOPIC_LAYOUT,
-        `a message of ${size} bytes does not fit in a record batch of topic ${topic}, which accepts at most ${limitBytes} bytes (max.message.bytes): raise it`,
-      );
+      throw messageTooLarge(size, topic, limitBytes);
     }
     if (used + size > budget && current.length > 0) {
       batches.push(current);

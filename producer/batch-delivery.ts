@@ -2,7 +2,7 @@
 // requests of record batches its topic accepts; after a stop signal the batch in flight has a bounded
 // time to be acknowledged, and what it leaves unacknowledged is reported, not counted as published.
 import type { Message, Producer } from 'kafkajs';
-import { sendInRecordBatches, type TopicSet } from '../kafka/index.ts';
+import { RecordBatchEncoder, sendEncodedRecordBatches, type TopicSet } from '../kafka/index.ts';
 import type { BatchLinger } from './batch-linger.ts';
 import type { ProduceSummary } from './produce-summary.ts';
 import { ProducerEvents, type ProducerInstrumentation } from './producer-events.ts';
@@ -54,6 +54,14 @@ export class BatchDelivery {
    */
   private closed = false;
   private readonly isStopped = () => this.deadline.expired || this.closed;
+  /**
+   * Per topic and partition, the encoder its record batches are written into. Reused: a batch is
+   * sent only once the one before it is acknowledged, and a partition has one share per batch.
+   */
+  private readonly encoders = {
+    flows: new Map<number, RecordBatchEncoder>(),
+    deadLetters: new Map<number, RecordBatchEncoder>(),
+  };
 
   constructor(parts: DeliveryParts) {
     this.parts = parts;
@@ -78,19 +86,19 @@ export class BatchDelivery {
     await this.deadline.race(this.inFlight);
     if (this.deadline.expired) return;
     const { producer, topics, recordBatchBytes: limits, summary } = this.parts;
-    const requests = batch.flows.map(({ messages }) => {
+    const requests = batch.flows.map(({ partition, messages }) => {
       this.unconfirmed += messages.length;
       const delivered = (sent: number) => {
         if (this.closed) return;
         this.unconfirmed -= sent;
         summary.flowsPublished += sent;
       };
-      return sendInRecordBatches(producer, topics.flows, messages, limits.flows, delivered, this.isStopped);
+      const target = this.target('flows', topics.flows, partition, limits.flows);
+      return sendEncodedRecordBatches(producer, target, messages, delivered, this.isStopped);
     });
-    for (const { messages } of batch.deadLetters) {
-      requests.push(
-        sendInRecordBatches(producer, topics.deadLetters, messages, limits.deadLetters, undefined, this.isStopped),
-      );
+    for (const { partition, messages } of batch.deadLetters) {
+      const target = this.target('deadLetters', topics.deadLetters, partition, limits.deadLetters);
+      requests.push(sendEncodedRecordBatches(producer, target, messages, undefined, this.isStopped));
     }
     this.inFlight = Promise.all(requests).then(() => {
       summary.lastLineDelivered = Math.max(summary.lastLineDelivered, batch.lastLine);
@@ -98,6 +106,16 @@ export class BatchDelivery {
       this.parts.events.emit(ProducerEvents.BATCH_DELIVERED, { flows: flowsSent, lastLine: batch.lastLine });
     });
     this.parts.linger.sent(this.inFlight);
+  }
+
+  /** Where a partition's share goes, with the encoder that partition reuses. */
+  private target(kind: 'flows' | 'deadLetters', topic: string, partition: number, limitBytes: number) {
+    let encoder = this.encoders[kind].get(partition);
+    if (encoder === undefined) {
+      encoder = new RecordBatchEncoder();
+      this.encoders[kind].set(partition, encoder);
+    }
+    return { topic, partition, limitBytes, encoder };
   }
 
   /** Waits for the batch in flight to be acknowledged, or for the bound after a stop signal. */
