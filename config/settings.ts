@@ -205,6 +205,14 @@ export const SETTINGS = [
     toChild: false,
   },
   {
+    env: 'FLOWWATCH_RUN_DIR',
+    schema: z.string().optional(),
+    help: 'the folder where the local servers keep their data and the walkthrough its logs, as the infra scripts read it',
+    shownDefault: '.flowwatch/ in the checkout',
+    field: 'runDir',
+    toChild: true,
+  },
+  {
     env: 'FLOWWATCH_ALLOWED_HOSTS',
     flag: '--allowed-hosts <list>',
     schema: hostList(),
