@@ -88,6 +88,7 @@ export function addWalkthroughCommand(program: Command, outcome: CommandOutcome)
           dashboardPort: flags.dashboardPort,
           reset: flags.reset === true,
           logs,
+          parentEnv: process.env,
         });
       }),
     );

@@ -3,7 +3,7 @@
 export { type RaceBounds, raceBounds, settlesWithin, unlessStopped, within } from './deadline.ts';
 export { ErrorCode, ExitCode, exitCodeOf, FlowwatchError, isFlowwatchError, isRetriable } from './errors.ts';
 export { parseEvents, streamEvents } from './event-stream.ts';
-export { spawnFlowwatch } from './flowwatch-process.ts';
+export { type Environment, spawnFlowwatch } from './flowwatch-process.ts';
 export { Instrumentation, type InstrumentationEvent } from './instrumentation.ts';
 export { onStopSignals, type SignalHost, type StopSignal } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
