@@ -2,6 +2,7 @@
 // and what a child process is given. The schema, the command line's options, `--help`, the flags'
 // environment and a child's environment are all derived from this table; a new setting is one row.
 import { z } from 'zod';
+// The state folder's face reads the configuration: the inner file, no import circle.
 import { CLUSTER_KEY_PREFIX } from '../state/cluster-key-prefix.ts';
 import { SASL_MECHANISMS } from './connection-security.ts';
 import { DEFAULT_KEY_PREFIX, nodesText } from './redis-topology.ts';

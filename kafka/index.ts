@@ -5,7 +5,7 @@ export { kafkaFailure, kafkaRefused } from './kafka-failure.ts';
 export { kafkaRetriable } from './kafka-retriable.ts';
 export { type RecordBatchLimit, readRecordBatchLimitsPatiently } from './record-batch-limit.ts';
 export { sendInRecordBatches } from './record-batch-send.ts';
-export { recordBatchBudget, recordBytes } from './record-batch-size.ts';
+export { headerBytes, recordBatchBudget, recordBytes } from './record-batch-size.ts';
 export { TopicSet } from './topic-set.ts';
 export {
   brokerDefaultReplication,

@@ -4,8 +4,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { configEnvironment } from '../config/child-environment.ts';
-import type { Config } from '../config/config.ts';
+import type { Config } from '../config/index.ts';
+import { configEnvironment } from '../config/index.ts';
 import { readEvents } from './event-stream.ts';
 import type { InstrumentationEvent } from './instrumentation.ts';
 import { NODE_MEMORY_FLAGS } from './runtime-flags.ts';

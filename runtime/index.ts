@@ -1,5 +1,7 @@
 // What every process runs on: errors and exit codes, signals and stops, logging, instrumentation
 // events, polling and retries, starting a flowwatch process, and making sure Kafka and Redis answer.
+
+export { kafkaRefusal, redisRefusal } from './connection-refusal.ts';
 export { type RaceBounds, raceBounds, settlesWithin, unlessStopped, within } from './deadline.ts';
 export { ErrorCode, ExitCode, exitCodeOf, FlowwatchError, isFlowwatchError, isRetriable } from './errors.ts';
 export { parseEvents, streamEvents } from './event-stream.ts';

@@ -10,6 +10,7 @@ import { connectAdmin, createKafka, TopicSet } from '../kafka/index.ts';
 import type { Pace } from '../producer/index.ts';
 import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
 import { type Environment, type Logger, onStopSignals } from '../runtime/index.ts';
+// The inner file: the guard reaches Kafka and the state, which lean on the runtime's face (an import circle).
 import { ensureInfra } from '../runtime/infra-guard.ts';
 import { connectRedis, createRedis, StateReader, StateViewReader, stateKeyPattern, stateKeys } from '../state/index.ts';
 import { formatReport, verdictExitCode, verify } from '../verify/index.ts';
