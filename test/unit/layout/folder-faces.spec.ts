@@ -27,7 +27,7 @@ function innerTarget(line: string, file: string): string | undefined {
 }
 
 /** Every import of another folder's inner file, as `file:line -> target`, unless a comment says why. */
-export function innerImports(text: string, file: string): string[] {
+function innerImports(text: string, file: string): string[] {
   const lines = text.split('\n');
   return lines.flatMap((line, index) => {
     const path = innerTarget(line, file);
