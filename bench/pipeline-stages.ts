@@ -32,6 +32,7 @@ interface FlowwatchRun extends Probe {
 const flowwatch = (run: Run, args: string[], env: Record<string, string> = {}): FlowwatchRun => {
   const events: InstrumentationEvent[] = [];
   const child = spawnFlowwatch(args, {
+    parentEnv: process.env,
     env: {
       FLOWWATCH_TOPIC: run.topic,
       FLOWWATCH_GROUP: run.group,

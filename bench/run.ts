@@ -40,7 +40,7 @@ if (options.reportOnly) {
   process.exit(0);
 }
 buildStreamsPeer(say);
-const infra = await ensureInfra(config, say);
+const infra = await ensureInfra(config, say, process.env);
 const redis = await connectRedis(createRedis(config), config);
 const admin = await connectAdmin(createKafka(config, log, 'flowwatch-bench'), config);
 const brokers = config.kafkaBrokers.join(',');

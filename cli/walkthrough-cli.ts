@@ -21,10 +21,8 @@ import { DEFAULT_MIN_COUNT } from './verify-cli.ts';
 /** The walkthrough's default pace: the sample streams for a few seconds, long enough to watch. */
 const DEFAULT_WALKTHROUGH_RATE = 25_000;
 
-/** Where the local servers and the walkthrough's logs live: FLOWWATCH_RUN_DIR, as the infra scripts read it. */
-function runDirectory(): string {
-  return process.env.FLOWWATCH_RUN_DIR || fileURLToPath(new URL('../.flowwatch', import.meta.url));
-}
+/** Where the local servers and the walkthrough's logs live when FLOWWATCH_RUN_DIR is unset, as the infra scripts say. */
+const DEFAULT_RUN_DIRECTORY = fileURLToPath(new URL('../.flowwatch', import.meta.url));
 
 interface WalkthroughFlags extends PaceFlags {
   readonly consumers: number;
@@ -75,7 +73,7 @@ export function addWalkthroughCommand(program: Command, outcome: CommandOutcome)
       outcome.action(async (file: string, flags: WalkthroughFlags) => {
         const config = configFrom(program);
         // Its own log and its processes' go to files: the terminal shows the walkthrough's sentences only.
-        const logs = RunLogs.open(runDirectory(), config.topic);
+        const logs = RunLogs.open(config.runDir ?? DEFAULT_RUN_DIRECTORY, config.topic);
         const log = createLogger(config.logLevel, logs.destination('walkthrough'));
         return runWalkthrough(config, log, {
           file,
@@ -90,6 +88,7 @@ export function addWalkthroughCommand(program: Command, outcome: CommandOutcome)
           dashboardPort: flags.dashboardPort,
           reset: flags.reset === true,
           logs,
+          parentEnv: process.env,
         });
       }),
     );

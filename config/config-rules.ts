@@ -3,6 +3,7 @@
 // one sentence before anything connects, not a hang or a silent default.
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+// The configuration sits below the runtime's face (whose process spawning reads it): the inner file, no import circle.
 import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
 import { SETTING_ROWS } from './settings.ts';
 

@@ -1,6 +1,7 @@
 // The configuration every command shares: read from the environment once (flags on top), validated
 // against the settings table, resolved where settings count together, frozen.
 import { z } from 'zod';
+// The configuration sits below the runtime's face (whose process spawning reads it): the inner file, no import circle.
 import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
 import { checkEventsFile, checkSettingsTogether } from './config-rules.ts';
 import { connectionSecurity } from './connection-security.ts';

@@ -2,6 +2,7 @@
 // checked with the others, so a bad combination is one sentence at start-up, not a failed handshake.
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+// The configuration sits below the runtime's face (whose process spawning reads it): the inner file, no import circle.
 import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
 
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;

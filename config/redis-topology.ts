@@ -1,6 +1,5 @@
 // Where the state's Redis is, from the settings that say it, and the key prefix that follows from it.
-// Importing the inner file keeps the state folder's face (which reads the configuration) out of
-// the configuration's imports: no import circle.
+// The inner files: the state folder's face and the runtime's read the configuration (an import circle).
 import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
 import { clusterKeyPrefix } from '../state/cluster-key-prefix.ts';
 

@@ -1,6 +1,7 @@
 // The forms a setting's value takes (host:port lists, names, bounded whole numbers) as zod schemas
 // that say a mistake in words the user can act on, and the way back: a value as the environment writes it.
 import { z } from 'zod';
+// The http folder's face reaches the runtime's, which reads the configuration: the inner file, no import circle.
 import { isHostEntry } from '../http/allowed-hosts.ts';
 
 /** A port a client can connect to: 0 only means "any" to a server that listens. */

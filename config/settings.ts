@@ -2,6 +2,7 @@
 // and what a child process is given. The schema, the command line's options, `--help`, the flags'
 // environment and a child's environment are all derived from this table; a new setting is one row.
 import { z } from 'zod';
+// The state folder's face reads the configuration: the inner file, no import circle.
 import { CLUSTER_KEY_PREFIX } from '../state/cluster-key-prefix.ts';
 import { SASL_MECHANISMS } from './connection-security.ts';
 import { DEFAULT_KEY_PREFIX, nodesText } from './redis-topology.ts';
@@ -203,6 +204,14 @@ export const SETTINGS = [
     // This process's own: a child writes its events where its parent reads them (flowwatch-process.ts).
     field: 'eventsFile',
     toChild: false,
+  },
+  {
+    env: 'FLOWWATCH_RUN_DIR',
+    schema: z.string().optional(),
+    help: 'the folder where the local servers keep their data and the walkthrough its logs, as the infra scripts read it',
+    shownDefault: '.flowwatch/ in the checkout',
+    field: 'runDir',
+    toChild: true,
   },
   {
     env: 'FLOWWATCH_ALLOWED_HOSTS',

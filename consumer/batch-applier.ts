@@ -1,7 +1,7 @@
 // Applies one partition batch: decides from the state's offset what to do with it (offset-decision.ts;
 // where a partition with no stored offset starts: partition-start.ts), tallies it, dead-letters what
 // cannot be read, applies it to Redis under the partition's fencing epoch (retrying through outages),
-// and follows Redis's answer.
+// and follows Redis's answer (waiting for replicas first when asked: replica-wait.ts).
 import type { Batch, EachBatchPayload } from 'kafkajs';
 import { ErrorCode, isFlowwatchError, type Logger, pause } from '../runtime/index.ts';
 import { type PartitionId, partitionId, type StateWriter } from '../state/index.ts';
@@ -13,6 +13,7 @@ import { assumedStart, decideAfterReply, decideAfterWait, decideBatch } from './
 import type { PartitionFencing } from './partition-fencing.ts';
 import type { PartitionStart } from './partition-start.ts';
 import { ABANDONED, type RetryControl, retryRedis } from './redis-retry.ts';
+import { replicasHolding } from './replica-wait.ts';
 import { tallyBatch } from './scanned-tally.ts';
 
 /** How long a member waits after finding a newer member owns a partition, before the next fetch. */
@@ -106,7 +107,7 @@ export class BatchApplier {
     switch (reply.action) {
       case 'advance': {
         this.expected.set(id, reply.next);
-        const replicated = await this.replicated(id, reply.next, control);
+        const replicated = await replicasHolding(parts, id, reply.next, control);
         if (replicated === ABANDONED) return;
         const after = decideAfterWait(replicated);
         if (after.action !== 'commit') {
@@ -149,39 +150,6 @@ export class BatchApplier {
         await payload.heartbeat();
         return;
       }
-    }
-  }
-
-  /**
-   * With --redis-wait-replicas N: waits until N replicas hold the batch, so that the offset committed
-   * to Kafka never runs ahead of what they hold. True once they do (or with N = 0); the stored next
-   * offset when the state no longer holds the batch; ABANDONED when stopping or the partition was
-   * taken away (the batch is applied but not committed, which a redelivery skips).
-   */
-  private async replicated(
-    id: PartitionId,
-    next: number,
-    control: RetryControl,
-  ): Promise<true | number | typeof ABANDONED> {
-    const { waitReplicas, waitTimeoutMs, state, log } = this.parts;
-    if (waitReplicas === 0) return true;
-    for (let tries = 1; ; tries++) {
-      const found = await retryRedis(() => state.replicated(id, next, waitReplicas, waitTimeoutMs), control, log);
-      if (found === ABANDONED) return ABANDONED;
-      if ('stored' in found) return found.stored;
-      if (found.replicas >= waitReplicas) return true;
-      this.parts.events.emit(ConsumerEvents.REPLICAS_BEHIND, {
-        partition: id,
-        replicas: found.replicas,
-        wanted: waitReplicas,
-      });
-      if (tries === 1 || tries % 10 === 0)
-        log.warn(
-          { partition: id, replicas: found.replicas, wanted: waitReplicas, tries },
-          'fewer replicas than asked hold the batch; its Kafka commit waits for them',
-        );
-      if (!control.keepGoing()) return ABANDONED;
-      await control.between?.();
     }
   }
 

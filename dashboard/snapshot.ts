@@ -1,5 +1,7 @@
 // The wire format of the dashboard: one snapshot of the state, pushed to the page as JSON. Shared by
 // the server and the page's script, so this file imports types only (erased when the page is served).
+// The inner file: the page's own typecheck (browser types, dashboard/page/tsconfig.json) reads this
+// file, and the state folder's face would bring the Redis client and Node's types into it.
 import type { CheckRecord } from '../state/check-record.ts';
 
 export type { CheckRecord };

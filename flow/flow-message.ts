@@ -1,6 +1,6 @@
 // The topic's message schema, written in one place: how a flow and a dead letter become Kafka messages.
 import type { IHeaders, Message } from 'kafkajs';
-import { headerBytes } from '../kafka/record-batch-size.ts';
+import { headerBytes } from '../kafka/index.ts';
 import { Field } from './flow.ts';
 import { type LineResult, parseFlowLine } from './flow-line.ts';
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
+import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
 
 export const STDIN_FINGERPRINT = 'stdin';
 

@@ -15,7 +15,7 @@ export {
   scanRecordBatches,
 } from './record-batch-scanner.ts';
 export { type EncodedTarget, sendEncodedRecordBatches, sendInRecordBatches } from './record-batch-send.ts';
-export { recordBatchBudget, recordBytes } from './record-batch-size.ts';
+export { headerBytes, recordBatchBudget, recordBytes } from './record-batch-size.ts';
 export { TopicSet } from './topic-set.ts';
 export {
   brokerDefaultReplication,

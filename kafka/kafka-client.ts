@@ -1,10 +1,9 @@
 // Kafka client set-up shared by every command: one client per process, kafkajs logs routed to pino.
 import type { ConnectionOptions } from 'node:tls';
 import { type Admin, Kafka, type LogEntry, logLevel, type ProducerConfig, type SASLOptions } from 'kafkajs';
-import type { Config } from '../config/config.ts';
-import { kafkaRefusal } from '../runtime/connection-refusal.ts';
-import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
-import type { Logger } from '../runtime/logger.ts';
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../runtime/index.ts';
+import { ErrorCode, FlowwatchError, kafkaRefusal } from '../runtime/index.ts';
 import { kafkaLogLevel } from './kafka-log-level.ts';
 
 /**

@@ -1,9 +1,8 @@
 // The largest record batch each topic accepts, read from the cluster once at start: the topic's own
 // max.message.bytes, or else the brokers' message.max.bytes. Nothing assumes Kafka's 1 MiB default.
 import kafkajs, { type Admin } from 'kafkajs';
-import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
-import type { Logger } from '../runtime/logger.ts';
-import { retrying } from '../runtime/wait-until.ts';
+import type { Logger } from '../runtime/index.ts';
+import { ErrorCode, FlowwatchError, retrying } from '../runtime/index.ts';
 import { kafkaRetriable } from './kafka-retriable.ts';
 
 /** describeConfigs' source of a value set on the topic itself (Kafka's DescribeConfigsResponse). */

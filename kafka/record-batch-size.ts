@@ -2,7 +2,7 @@
 // is cut into record batches that each stay under what the topic accepts (its max.message.bytes).
 // kafkajs sends a partition's messages of one request as one record batch and never splits it by size.
 import type { IHeaders, Message } from 'kafkajs';
-import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
+import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
 import { BATCH_HEADER_BYTES, fieldBytes, headersBytes, varintBytes } from './record-batch-encoder.ts';
 
 /** The record batch's own header (Kafka's v2 format): base offset, length, epoch, magic, CRC, ... */

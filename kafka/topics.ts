@@ -2,9 +2,8 @@
 // default; an existing topic is used as it is, unless it has fewer replicas than asked (a broker down
 // does not count against it).
 import kafkajs, { type Admin } from 'kafkajs';
-import { ErrorCode, FlowwatchError, isFlowwatchError } from '../runtime/errors.ts';
-import type { Logger } from '../runtime/logger.ts';
-import { retrying } from '../runtime/wait-until.ts';
+import type { Logger } from '../runtime/index.ts';
+import { ErrorCode, FlowwatchError, isFlowwatchError, retrying } from '../runtime/index.ts';
 import { kafkaRetriable } from './kafka-retriable.ts';
 import { creationVerdict, existingTopicVerdict, type ReplicationVerdict } from './topic-replication.ts';
 import { TopicSet } from './topic-set.ts';

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { HttpListener } from '../http/index.ts';
-import type { Logger } from '../runtime/logger.ts';
+import type { Logger } from '../runtime/index.ts';
 
 export const METRICS_PATH = '/metrics';
 

@@ -2,8 +2,7 @@
 // topics hold already, streams the rest, prints the summary.
 import type { Kafka } from 'kafkajs';
 import type { Config } from '../config/index.ts';
-import { type FlowInput, openFlowInput, refuseTopicsTooSmall } from '../flow/index.ts';
-import { formatSourceId } from '../flow/source-identity.ts';
+import { type FlowInput, formatSourceId, openFlowInput, refuseTopicsTooSmall } from '../flow/index.ts';
 import {
   connectAdmin,
   createKafka,

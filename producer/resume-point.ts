@@ -8,7 +8,7 @@
 // to p up to the highest one there, H(p); a line is already published iff its partition's H(p) is at
 // least its number. Runs of one source follow each other (one producer per source at a time), so a
 // partition whose last message of the name belongs to an older stream holds nothing of the newest.
-import { parseSourceId, type SourceId, STDIN_FINGERPRINT } from '../flow/source-identity.ts';
+import { parseSourceId, type SourceId, STDIN_FINGERPRINT } from '../flow/index.ts';
 import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
 
 /** The last message of the source's name in one partition. */

@@ -1,8 +1,7 @@
 // A refused login or an untrusted certificate, told apart from "nothing answers": retrying the same
 // secret or the same certificate cannot help, so these are final, one sentence each, and never carry
 // a secret (Redis' reply errors hold the AUTH command's arguments, so they are not kept as causes).
-import type { Config } from '../config/config.ts';
-import type { PemFile } from '../config/connection-security.ts';
+import type { Config, PemFile } from '../config/index.ts';
 import { ErrorCode, FlowwatchError } from './errors.ts';
 
 type TlsRejection = 'unknown-ca' | 'wrong-host' | 'expired' | 'not-yet-valid';

@@ -4,8 +4,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { configEnvironment } from '../config/child-environment.ts';
-import type { Config } from '../config/config.ts';
+import type { Config } from '../config/index.ts';
+import { configEnvironment } from '../config/index.ts';
 import { readEvents } from './event-stream.ts';
 import type { InstrumentationEvent } from './instrumentation.ts';
 import { NODE_MEMORY_FLAGS } from './runtime-flags.ts';
@@ -15,7 +15,12 @@ export const FLOWWATCH_BIN = fileURLToPath(new URL('../bin/flowwatch.js', import
 /** The file descriptor a child writes its events to. */
 const EVENTS_FD = 3;
 
+/** A process's environment, as its entry point reads it and hands it down. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 export interface FlowwatchSpawnOptions {
+  /** The environment the child starts from: the entry's own, handed down (nothing deep reads process.env). */
+  readonly parentEnv: Environment;
   /** The configuration to run with (as configEnvironment passes it); the parent's environment otherwise. */
   readonly config?: Config;
   /** Variables on top (a test's topic, group and prefix, LOG_LEVEL). */
@@ -33,7 +38,7 @@ export interface FlowwatchSpawnOptions {
  * then `extra` on top.
  */
 export function childEnvironment(
-  parentEnv: Readonly<Record<string, string | undefined>>,
+  parentEnv: Environment,
   config: Config | undefined,
   extra: Readonly<Record<string, string>> = {},
 ): Record<string, string | undefined> {
@@ -43,8 +48,8 @@ export function childEnvironment(
   return env;
 }
 
-export function spawnFlowwatch(args: readonly string[], options: FlowwatchSpawnOptions = {}): ChildProcess {
-  const env = childEnvironment(process.env, options.config, options.env);
+export function spawnFlowwatch(args: readonly string[], options: FlowwatchSpawnOptions): ChildProcess {
+  const env = childEnvironment(options.parentEnv, options.config, options.env);
   // A child writes events only where its parent reads them, never to a file of the parent's own.
   env.FLOWWATCH_EVENTS_FILE = options.onEvent === undefined ? undefined : `/dev/fd/${EVENTS_FD}`;
   const child = spawn(process.execPath, [...NODE_MEMORY_FLAGS, FLOWWATCH_BIN, ...args], {

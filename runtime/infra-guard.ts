@@ -6,6 +6,7 @@ import type { Config } from '../config/index.ts';
 import { connectAdmin, createKafka } from '../kafka/index.ts';
 import { connectRedis, createRedis, describeRedis } from '../state/index.ts';
 import { ErrorCode, FlowwatchError } from './errors.ts';
+import type { Environment } from './flowwatch-process.ts';
 import { createLogger } from './logger.ts';
 
 const script = (name: string) => fileURLToPath(new URL(`../infra/${name}`, import.meta.url));
@@ -34,7 +35,12 @@ async function answering(config: Config): Promise<{ kafka: boolean; redis: boole
   return { kafka, redis };
 }
 
-export async function ensureInfra(config: Config, say: (line: string) => void): Promise<InfraGuard> {
+/** `parentEnv`: the entry's environment, which the infra scripts are run with (KAFKA_NODES, FLOWWATCH_RUN_DIR...). */
+export async function ensureInfra(
+  config: Config,
+  say: (line: string) => void,
+  parentEnv: Environment,
+): Promise<InfraGuard> {
   const up = await answering(config);
   if (up.kafka && up.redis) return { started: false, release: () => {} };
   if (!up.redis && config.redisTopology.kind !== 'single') {
@@ -46,7 +52,7 @@ export async function ensureInfra(config: Config, say: (line: string) => void): 
   }
   say('no Kafka or Redis answers: starting the local ones (npm run infra:up)');
   // Named explicitly, so that down.sh stops the Kafka started here and not every one infra:up recorded.
-  const env = { ...process.env, KAFKA_NODES: process.env.KAFKA_NODES ?? '1' };
+  const env = { ...parentEnv, KAFKA_NODES: parentEnv.KAFKA_NODES ?? '1' };
   try {
     execFileSync(script('up.sh'), { env, stdio: ['ignore', 'inherit', 'inherit'] });
   } catch (error) {

@@ -1,6 +1,6 @@
 // The one pino root, writing JSON lines to stderr; components take child loggers from it.
 import { type DestinationStream, type Logger, pino } from 'pino';
-import { redactUrl } from '../config/redacted-url.ts';
+import { redactUrl } from '../config/index.ts';
 
 export type { Logger };
 

@@ -1,10 +1,8 @@
 // Redis client set-up shared by every command: one server, a primary behind sentinels, or a cluster.
 import { Cluster, type ClusterOptions, type RedisOptions as IoRedisOptions, Redis, ReplyError } from 'ioredis';
-import type { Config } from '../config/config.ts';
-import { redactUrl } from '../config/redacted-url.ts';
-import { redisRefusal } from '../runtime/connection-refusal.ts';
-import { within } from '../runtime/deadline.ts';
-import { ErrorCode, FlowwatchError } from '../runtime/errors.ts';
+import type { Config } from '../config/index.ts';
+import { redactUrl } from '../config/index.ts';
+import { ErrorCode, FlowwatchError, redisRefusal, within } from '../runtime/index.ts';
 
 export interface RedisOptions {
   /** Commands fail after this many reconnect attempts instead of waiting forever. */

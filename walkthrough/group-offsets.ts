@@ -1,10 +1,9 @@
 // The consumer group of a walkthrough run, as the coordinator knows it: whether it holds offsets or
 // members, and deleting its committed offsets for a fresh run. An answer other than "no such group"
 // or "still has members" ends the run with Kafka's reason, never silently.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import { kafkaFailure } from '../kafka/index.ts';
-import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
+import { ErrorCode, FlowwatchError, retrying } from '../runtime/index.ts';
 import type { HeldGroup } from './names-in-use.ts';
 
 /** How long members may take to leave: a run that just ended has its members gone within their session. */
@@ -32,21 +31,25 @@ export async function deleteGroupOffsets(
   group: string,
   patienceMs: number = MEMBERS_PATIENCE_MS,
 ): Promise<void> {
+  const stillMembers = new FlowwatchError(
+    ErrorCode.NAMES_IN_USE,
+    `group ${group} still has members after ${Math.round(patienceMs / 1000)} s: stop the consumers of that group, or name another (FLOWWATCH_GROUP)`,
+  );
   const started = performance.now();
-  for (;;) {
-    const outcome = await admin.deleteGroups([group]).then(
-      () => 'deleted' as const,
-      (error: unknown) => groupDeletionOutcome(error, group),
-    );
-    if (outcome !== 'members') return;
-    if (performance.now() - started >= patienceMs) {
-      throw new FlowwatchError(
-        ErrorCode.NAMES_IN_USE,
-        `group ${group} still has members after ${Math.round(patienceMs / 1000)} s: stop the consumers of that group, or name another (FLOWWATCH_GROUP)`,
-      );
-    }
-    await sleep(MEMBERS_RETRY_MS);
-  }
+  await retrying(
+    () =>
+      admin.deleteGroups([group]).then(
+        () => undefined,
+        (error: unknown) => {
+          if (groupDeletionOutcome(error, group) === 'members') throw stillMembers;
+        },
+      ),
+    {
+      // Only members still leaving are waited for, and only until the patience is spent.
+      retriable: (error) => error === stillMembers,
+      intervalMs: () => (performance.now() - started >= patienceMs ? undefined : MEMBERS_RETRY_MS),
+    },
+  );
 }
 
 /** What a failed DeleteGroups means: no such group, members still in it, or a refusal that ends the run. */

@@ -3,7 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Config } from '../config/index.ts';
-import { type InstrumentationEvent, spawnFlowwatch } from '../runtime/index.ts';
+import { type Environment, type InstrumentationEvent, spawnFlowwatch } from '../runtime/index.ts';
 import { StderrTail } from './stderr-tail.ts';
 
 export class FlowwatchProcess {
@@ -18,13 +18,13 @@ export class FlowwatchProcess {
   private stopRequested = false;
   private exitCode: number | undefined;
 
-  constructor(name: string, args: readonly string[], config: Config, logFile: string) {
+  constructor(name: string, args: readonly string[], config: Config, parentEnv: Environment, logFile: string) {
     this.name = name;
     this.logFile = logFile;
     this.log = createWriteStream(logFile);
     // A log file that cannot be written costs the log, never the run.
     this.log.on('error', () => undefined);
-    this.child = spawnFlowwatch(args, { config, onEvent: (event) => this.received.push(event) });
+    this.child = spawnFlowwatch(args, { parentEnv, config, onEvent: (event) => this.received.push(event) });
     this.child.stdout?.resume();
     this.child.stderr?.pipe(this.log);
     this.child.stderr?.on('data', (chunk: Buffer) => this.tail.push(chunk));

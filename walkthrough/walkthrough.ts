@@ -9,7 +9,8 @@ import { formatCount as n } from '../display/index.ts';
 import { connectAdmin, createKafka, TopicSet } from '../kafka/index.ts';
 import type { Pace } from '../producer/index.ts';
 import { ProducerEvents, type ProduceSummary } from '../producer/index.ts';
-import { type Logger, onStopSignals } from '../runtime/index.ts';
+import { type Environment, type Logger, onStopSignals } from '../runtime/index.ts';
+// The inner file: the guard reaches Kafka and the state, which lean on the runtime's face (an import circle).
 import { ensureInfra } from '../runtime/infra-guard.ts';
 import { connectRedis, createRedis, StateReader, StateViewReader, stateKeyPattern, stateKeys } from '../state/index.ts';
 import { formatReport, verdictExitCode, verify } from '../verify/index.ts';
@@ -40,11 +41,13 @@ export interface WalkthroughOptions {
   readonly reset: boolean;
   /** Where the processes' logs go (the walkthrough's own logger writes there too). */
   readonly logs: RunLogs;
+  /** The environment the infra scripts and the processes start from. */
+  readonly parentEnv: Environment;
 }
 
 export async function runWalkthrough(config: Config, log: Logger, options: WalkthroughOptions): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const infra = await ensureInfra(config, say);
+  const infra = await ensureInfra(config, say, options.parentEnv);
   const stop = onStopSignals(log);
   const processes: FlowwatchProcess[] = [];
   const redis = createRedis(config);
@@ -88,6 +91,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
           `consumer ${i}`,
           ['consume', '--status-interval-ms', '0', '--session-timeout-ms', '6000'],
           config,
+          options.parentEnv,
           logFile(`consumer ${i}`),
         ),
       );
@@ -102,6 +106,7 @@ export async function runWalkthrough(config: Config, log: Logger, options: Walkt
       'producer',
       ['produce', options.file, '--json', '--no-progress', ...paceArgs],
       config,
+      options.parentEnv,
       logFile('producer'),
     );
     processes.push(producer);

@@ -37,6 +37,7 @@ export function spawnCli(args: readonly string[], env: Record<string, string>, s
   const events: InstrumentationEvent[] = [];
   let heard = Date.now();
   const child = spawnFlowwatch(args, {
+    parentEnv: process.env,
     cwd: ROOT,
     env: { LOG_LEVEL: 'info', ...env },
     stdin: true,

@@ -17,6 +17,7 @@ export default async function setup(): Promise<() => void> {
     // The script said why in one sentence.
     throw new Error('the test prerequisites could not be installed (see the line above)');
   }
-  const guard = await ensureInfra(loadConfig(process.env), (line) => process.stdout.write(`${line}\n`));
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const guard = await ensureInfra(loadConfig(process.env), say, process.env);
   return () => guard.release();
 }

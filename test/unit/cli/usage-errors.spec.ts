@@ -21,7 +21,6 @@ async function run(args: readonly string[]): Promise<{ code: number; stderr: str
   } finally {
     err.mockRestore();
     out.mockRestore();
-    process.exitCode = undefined;
   }
 }
 

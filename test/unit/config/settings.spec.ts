@@ -49,6 +49,7 @@ function everySettingSet(redis: 'sentinel' | 'cluster'): Record<string, string> 
     LOG_LEVEL: 'debug',
     FLOWWATCH_REPLICATION_FACTOR: '3',
     FLOWWATCH_EVENTS_FILE: join(dir, 'events.jsonl'),
+    FLOWWATCH_RUN_DIR: join(dir, 'run'),
     FLOWWATCH_ALLOWED_HOSTS: 'proxy.example',
   };
 }

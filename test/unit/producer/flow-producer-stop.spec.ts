@@ -2,7 +2,7 @@
 // sent and no flow counts as both published and unconfirmed. Kafka is replaced by a producer whose
 // requests are answered (or refused) only when the test says so.
 import type { Kafka, ProducerRecord } from 'kafkajs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generateFlowText } from '../../../data/flow-generator.ts';
 import type { FlowInput } from '../../../flow/index.ts';
 import { FlowProducer, type ProduceOptions, type ProduceSummary, startingSummary } from '../../../producer/index.ts';
@@ -147,5 +147,42 @@ describe('a producer that stops before its input ends', () => {
     expect(summary).toMatchObject({ complete: false, flowsPublished: 3 });
     expect(returned).toBe(1);
     await producer.disconnect();
+  });
+});
+
+describe('a paced producer', () => {
+  it('waits for each flow’s time on the timers a test can fake', { timeout: 10_000 }, async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const sent: number[] = [];
+      const send = async (record: ProducerRecord) => {
+        sent.push(record.messages.length);
+        return [];
+      };
+      const kafka = { producer: () => ({ connect: async () => {}, disconnect: async () => {}, send }) };
+      const producer = new FlowProducer(kafka as unknown as Kafka, createLogger('silent'));
+      await producer.connect();
+      const text = flowLines(3);
+      const input: FlowInput = {
+        ...silentAfter(text),
+        chunks: async function* () {
+          yield Buffer.from(text);
+        },
+      };
+      // One flow every 100 s: the second and third wait that long each, on the faked clock only.
+      const produced = producer.produce(
+        input,
+        { ...options(undefined, 64 * 1024), pace: { rate: 0.01 } },
+        emptySummary(),
+      );
+      await vi.advanceTimersByTimeAsync(50_000);
+      expect(sent.reduce((sum, n) => sum + n, 0)).toBe(1);
+      await vi.advanceTimersByTimeAsync(200_000);
+      const summary = await produced;
+      expect(summary).toMatchObject({ complete: true, flowsPublished: 3 });
+      await producer.disconnect();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import kafkajs, { type Admin } from 'kafkajs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isFlowwatchError } from '../../../runtime/index.ts';
 import { deleteGroupOffsets, groupDeletionOutcome } from '../../../walkthrough/group-offsets.ts';
 
@@ -12,6 +12,10 @@ function answered(type: string, code: number, message: string) {
 }
 
 describe('deleting the group offsets of a fresh run', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('takes "no such group" as done', () => {
     expect(groupDeletionOutcome(answered('GROUP_ID_NOT_FOUND', 69, 'The group id was not found'), 'g')).toBe('absent');
   });
@@ -50,5 +54,20 @@ describe('deleting the group offsets of a fresh run', () => {
       /^group g still has members after 0 s: stop the consumers of that group, or name another \(FLOWWATCH_GROUP\)$/,
     );
     expect(calls).toBe(1);
+  });
+
+  it('tries again while members are leaving, and deletes once they have left', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const admin = {
+      deleteGroups: async () => {
+        calls++;
+        if (calls < 3) throw answered('NON_EMPTY_GROUP', 68, 'The group is not empty');
+      },
+    } as unknown as Admin;
+    const deleted = deleteGroupOffsets(admin, 'g', 15_000);
+    await vi.advanceTimersByTimeAsync(1000);
+    await expect(deleted).resolves.toBeUndefined();
+    expect(calls).toBe(3);
   });
 });
