@@ -53,7 +53,7 @@ function writeFile(name: string, lines: readonly string[]): string {
   return path;
 }
 
-/** Sets a topic's max.message.bytes. */
+/** Sets a topic's max.message.bytes, and waits until the topic reads it back. */
 async function limitRecordBatches(topic: string, bytes: number): Promise<void> {
   await admin.alterConfigs({
     validateOnly: false,
@@ -65,6 +65,18 @@ async function limitRecordBatches(topic: string, bytes: number): Promise<void> {
       },
     ],
   });
+  // The controller answers once the change is committed; the broker that describes the topic applies
+  // it a moment later, so the test waits until the topic reads back what was set.
+  await waitFor(
+    async () => {
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+      });
+      return described.resources[0]?.configEntries[0]?.configValue === String(bytes);
+    },
+    { timeoutMs: 30_000, what: `${topic}'s max.message.bytes to read ${bytes}` },
+  );
 }
 
 /** Writes records the way another program would, to the flow topic. */
