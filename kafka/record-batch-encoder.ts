@@ -84,6 +84,11 @@ export class RecordBatchEncoder {
     return this.records;
   }
 
+  /** Bytes its buffer holds, in use or not. */
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
   /** Bytes of the whole batch, header included. */
   get size(): number {
     return this.end;
