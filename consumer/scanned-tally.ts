@@ -5,11 +5,13 @@ import { FlowBytes, type FlowBytesView, readFlowBytes, readFlowValue } from '../
 import {
   emptyRecordView,
   keptRecordBytes,
+  keptRecordOffsets,
   type RecordView,
   recordHeaders,
   recordValue,
   scanRecordBatches,
 } from '../kafka/index.ts';
+import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
 import {
   type BatchTally,
   countFlow,
@@ -38,7 +40,11 @@ export async function tallyBatch(
 ): Promise<ScannedTally> {
   if (batch.topic === deadLetterTopic) return { tally: tallyDeadLetters(batch.messages, from), timestamps: [] };
   const bytes = keptRecordBytes(batch);
-  if (bytes !== undefined) return tallyRecordBytes(bytes, from, maxEventTime);
+  if (bytes !== undefined) {
+    const scanned = await tallyRecordBytes(bytes, from, maxEventTime);
+    checkAgreement(batch, from, scanned);
+    return { tally: scanned.tally, timestamps: scanned.timestamps };
+  }
   const timestamps: number[] = [];
   for (const message of batch.messages) if (Number(message.offset) >= from) timestamps.push(Number(message.timestamp));
   return { tally: tallyFlows(batch.messages, from, maxEventTime), timestamps };
@@ -50,11 +56,17 @@ const flowView: FlowBytesView = { time: 0, deviceStart: 0, deviceEnd: 0 };
  * Tallies the records of `bytes` (record batches, as fetched) at offsets >= `from`. A value the byte
  * check decides is counted from its bytes; any other is read by readFlowValue, as tallyFlows reads it.
  */
-export async function tallyRecordBytes(bytes: Buffer, from: number, maxEventTime: number): Promise<ScannedTally> {
+export async function tallyRecordBytes(
+  bytes: Buffer,
+  from: number,
+  maxEventTime: number,
+): Promise<ScannedTally & { readonly lastOffset: number }> {
   const tally = emptyTally();
   const timestamps: number[] = [];
+  let lastOffset = -1;
   await scanRecordBatches(bytes, emptyRecordView(), (record: RecordView) => {
     if (record.offset < from) return;
+    lastOffset = record.offset;
     timestamps.push(record.timestamp);
     const kind =
       record.valueStart === -1
@@ -70,5 +82,22 @@ export async function tallyRecordBytes(bytes: Buffer, from: number, maxEventTime
     if (!countReadFlow(tally, result, maxEventTime))
       countUndecodable(tally, { offset: String(record.offset), value, headers: recordHeaders(record) }, result);
   });
-  return { tally, timestamps };
+  return { tally, timestamps, lastOffset };
+}
+
+/**
+ * Two walkers read the same bytes: the scanner decides what is counted, kafkajs' offsets decide the
+ * next offset stored and committed. Records tallied (one timestamp each) and the last offset seen must
+ * be the batch's own, or a wrong count would be written without a word.
+ */
+function checkAgreement(batch: Batch, from: number, scanned: ScannedTally & { readonly lastOffset: number }): void {
+  let held = 0;
+  for (const offset of keptRecordOffsets(batch)) if (offset >= from) held++;
+  const counted = scanned.timestamps.length;
+  if (counted === held && (counted === 0 || scanned.lastOffset === Number(batch.lastOffset()))) return;
+  throw new FlowwatchError(
+    ErrorCode.RECORDS_MISREAD,
+    `The records of ${batch.topic} partition ${batch.partition} from offset ${from} were read two ways that disagree: ` +
+      `${counted} scanned up to offset ${scanned.lastOffset}, ${held} held by kafkajs up to offset ${batch.lastOffset()}`,
+  );
 }

@@ -3,7 +3,7 @@
 export { connectAdmin, createKafka, IDEMPOTENT_PRODUCER } from './kafka-client.ts';
 export { kafkaFailure, kafkaRefused } from './kafka-failure.ts';
 export { kafkaRetriable } from './kafka-retriable.ts';
-export { keepRecordBytes, keptRecordBytes } from './kept-record-bytes.ts';
+export { keepRecordBytes, keptRecordBytes, keptRecordOffsets } from './kept-record-bytes.ts';
 export { RecordBatchEncoder } from './record-batch-encoder.ts';
 export { type RecordBatchLimit, readRecordBatchLimitsPatiently } from './record-batch-limit.ts';
 export {

@@ -5,9 +5,10 @@ import { ErrorCode, FlowwatchError, isFlowwatchError } from '../runtime/index.ts
 import { kafkaRetriable } from './kafka-retriable.ts';
 
 /**
- * `what`: the request, as the end of "Kafka refused to ...", e.g. "describe group g". A failure that
- * carries no verdict of Kafka's is taken as Kafka away, not as a refusal: kafkajs throws faults of its
- * own (a TypeError on a partition with no leader yet) moments after a broker died.
+ * `what`: the request, as the end of "Kafka refused to ...", e.g. "describe group g". A fault raised
+ * inside kafkajs that carries no verdict of Kafka's is taken as Kafka away, not as a refusal: kafkajs
+ * throws faults of its own (a TypeError on a partition with no leader yet) moments after a broker died.
+ * A fault raised anywhere else (flowwatch's own code) is no such thing: retrying it would never end.
  */
 export function kafkaFailure(error: unknown, what: string): FlowwatchError {
   if (isFlowwatchError(error)) return error;
@@ -20,12 +21,20 @@ export function kafkaFailure(error: unknown, what: string): FlowwatchError {
     : new FlowwatchError(ErrorCode.KAFKA_REFUSED, `Kafka refused to ${what}: ${reason}`, { cause: error });
 }
 
-/** Whether the innermost cause is an error thrown without a word of kafkajs' (no KafkaJSError). */
+/** Whether the innermost cause is an error kafkajs' own code threw without a word (no KafkaJSError). */
 function unexplained(error: unknown): boolean {
   let current: unknown = error;
   while (current instanceof kafkajs.KafkaJSError && current.cause !== undefined) current = current.cause;
-  return current instanceof Error && !(current instanceof kafkajs.KafkaJSError);
+  return current instanceof Error && !(current instanceof kafkajs.KafkaJSError) && raisedInKafkajs(current);
 }
+
+/** The first frame of the stack, where the error was thrown, lies in kafkajs' own files. */
+function raisedInKafkajs(error: Error): boolean {
+  const frame = /^\s+at .*$/m.exec(error.stack ?? '');
+  return frame !== null && KAFKAJS_FILE.test(frame[0]);
+}
+
+const KAFKAJS_FILE = /[\\/]kafkajs[\\/]src[\\/]/;
 
 /**
  * Answers kafkajs marks not retriable that pass by themselves: a topic just deleted is reported as

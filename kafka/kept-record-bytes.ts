@@ -19,3 +19,11 @@ export function keepRecordBytes(topic: string): () => void {
 export function keptRecordBytes(batch: Batch): Buffer | undefined {
   return (batch as Batch & { recordBytes?: Buffer }).recordBytes;
 }
+
+/**
+ * The offsets kafkajs holds for a batch it kept as bytes (at or after the fetched offset): the figures
+ * its lastOffset() and the committed offset come from, which the scanner's walk must agree with.
+ */
+export function keptRecordOffsets(batch: Batch): Float64Array {
+  return (batch as Batch & { withinOffset: Float64Array }).withinOffset;
+}

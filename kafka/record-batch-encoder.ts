@@ -46,12 +46,15 @@ export function fieldBytes(data: Field): number {
   return length < 0 ? 1 : varintBytes(length) + length;
 }
 
+const NO_HEADERS: IHeaders = Object.freeze({});
+
 /** Bytes of a record's headers, count included; a key with an array value is one header per item. */
 export function headersBytes(headers: IHeaders | undefined): { count: number; bytes: number } {
   let count = 0;
   let bytes = 0;
-  for (const key in headers) {
-    const value = headers[key];
+  // Own keys only, as kafkajs' record encoder walks them (Object.keys), and as `add` writes them.
+  for (const key of Object.keys(headers ?? NO_HEADERS)) {
+    const value = (headers as IHeaders)[key];
     const keyBytes = fieldBytes(key);
     if (Array.isArray(value)) {
       for (const one of value) bytes += keyBytes + fieldBytes(one);
@@ -82,6 +85,11 @@ export class RecordBatchEncoder {
   /** Records in the batch. */
   get recordCount(): number {
     return this.records;
+  }
+
+  /** Bytes its buffer holds, in use or not. */
+  get capacity(): number {
+    return this.buffer.length;
   }
 
   /** Bytes of the whole batch, header included. */
@@ -119,8 +127,8 @@ export class RecordBatchEncoder {
     at = this.writeField(at, message.key);
     at = this.writeField(at, message.value);
     at = this.writeVarint(at, headers.count);
-    const all = message.headers;
-    for (const key in all) {
+    const all = message.headers ?? NO_HEADERS;
+    for (const key of Object.keys(all)) {
       const value = all[key];
       if (Array.isArray(value)) {
         for (const one of value) at = this.writeField(this.writeField(at, key), one);

@@ -25,7 +25,7 @@ export async function sendInRecordBatches(
   }
 }
 
-/** Where a partition's encoded batches go, and the encoder that partition reuses. */
+/** Where a partition's encoded batches go, and the encoder they are written into. */
 export interface EncodedTarget {
   readonly topic: string;
   readonly partition: number;

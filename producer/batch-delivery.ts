@@ -15,6 +15,19 @@ import { StopDeadline } from './stop-deadline.ts';
  */
 export const STOP_DELIVERY_MS = 5000;
 
+/**
+ * An encoder grown beyond LARGE_ENCODER_BYTES by its share is kept for the next batch only while the
+ * large ones kept hold at most KEPT_LARGE_ENCODERS_BYTES: enough for a few full record batches (the
+ * default topic's partitions each fill one per batch, and reallocating them would cost time), not one
+ * per partition of a topic with many.
+ */
+export const LARGE_ENCODER_BYTES = 256 * 1024;
+export const KEPT_LARGE_ENCODERS_BYTES = 4 * 1024 * 1024;
+/** A new encoder's first buffer, at most: a share of few records starts smaller (see firstBytes). */
+const FIRST_ENCODER_BYTES = 64 * 1024;
+/** Bytes a record takes beyond its value, about: key, headers, lengths and deltas (it grows if short). */
+const RECORD_OVERHEAD_BYTES = 128;
+
 /** The messages of one partition. */
 export interface PartitionShare {
   readonly partition: number;
@@ -55,13 +68,12 @@ export class BatchDelivery {
   private closed = false;
   private readonly isStopped = () => this.deadline.expired || this.closed;
   /**
-   * Per topic and partition, the encoder its record batches are written into. Reused: a batch is
-   * sent only once the one before it is acknowledged, and a partition has one share per batch.
+   * Encoders free for the next batch: those the batch before used, handed back once it was
+   * acknowledged (the bytes an encoder sealed stay in use until then). Only as many as one batch used
+   * are kept, and few grown large (keptForNext), so a topic of many partitions or skewed keys does not
+   * hold an encoder's worth of memory per partition for the whole run.
    */
-  private readonly encoders = {
-    flows: new Map<number, RecordBatchEncoder>(),
-    deadLetters: new Map<number, RecordBatchEncoder>(),
-  };
+  private spare: RecordBatchEncoder[] = [];
 
   constructor(parts: DeliveryParts) {
     this.parts = parts;
@@ -86,21 +98,29 @@ export class BatchDelivery {
     await this.deadline.race(this.inFlight);
     if (this.deadline.expired) return;
     const { producer, topics, recordBatchBytes: limits, summary } = this.parts;
-    const requests = batch.flows.map(({ partition, messages }) => {
+    const used: RecordBatchEncoder[] = [];
+    const target = (topic: string, { partition, messages }: PartitionShare, limitBytes: number) => {
+      const encoder = this.spare.pop() ?? new RecordBatchEncoder(firstBytes(messages));
+      used.push(encoder);
+      return { topic, partition, limitBytes, encoder };
+    };
+    const requests = batch.flows.map((share) => {
+      const { messages } = share;
       this.unconfirmed += messages.length;
       const delivered = (sent: number) => {
         if (this.closed) return;
         this.unconfirmed -= sent;
         summary.flowsPublished += sent;
       };
-      const target = this.target('flows', topics.flows, partition, limits.flows);
-      return sendEncodedRecordBatches(producer, target, messages, delivered, this.isStopped);
+      const to = target(topics.flows, share, limits.flows);
+      return sendEncodedRecordBatches(producer, to, messages, delivered, this.isStopped);
     });
-    for (const { partition, messages } of batch.deadLetters) {
-      const target = this.target('deadLetters', topics.deadLetters, partition, limits.deadLetters);
-      requests.push(sendEncodedRecordBatches(producer, target, messages, undefined, this.isStopped));
+    for (const share of batch.deadLetters) {
+      const to = target(topics.deadLetters, share, limits.deadLetters);
+      requests.push(sendEncodedRecordBatches(producer, to, share.messages, undefined, this.isStopped));
     }
     this.inFlight = Promise.all(requests).then(() => {
+      this.spare = keptForNext(used);
       summary.lastLineDelivered = Math.max(summary.lastLineDelivered, batch.lastLine);
       const flowsSent = batch.flows.reduce((sum, { messages }) => sum + messages.length, 0);
       this.parts.events.emit(ProducerEvents.BATCH_DELIVERED, { flows: flowsSent, lastLine: batch.lastLine });
@@ -108,14 +128,9 @@ export class BatchDelivery {
     this.parts.linger.sent(this.inFlight);
   }
 
-  /** Where a partition's share goes, with the encoder that partition reuses. */
-  private target(kind: 'flows' | 'deadLetters', topic: string, partition: number, limitBytes: number) {
-    let encoder = this.encoders[kind].get(partition);
-    if (encoder === undefined) {
-      encoder = new RecordBatchEncoder();
-      this.encoders[kind].set(partition, encoder);
-    }
-    return { topic, partition, limitBytes, encoder };
+  /** Bytes the encoders kept for the next batch hold. */
+  get encoderBytes(): number {
+    return this.spare.reduce((bytes, encoder) => bytes + encoder.capacity, 0);
   }
 
   /** Waits for the batch in flight to be acknowledged, or for the bound after a stop signal. */
@@ -128,4 +143,21 @@ export class BatchDelivery {
     this.closed = true;
     this.deadline.dispose();
   }
+}
+
+/** A new encoder's first buffer: about what the share's records take, the first's value as the measure. */
+function firstBytes(messages: readonly Message[]): number {
+  const value = messages[0]?.value;
+  const valueBytes = value === null || value === undefined ? 0 : Buffer.byteLength(value);
+  return Math.min(FIRST_ENCODER_BYTES, messages.length * (valueBytes + RECORD_OVERHEAD_BYTES));
+}
+
+/** The encoders a batch used that the next one may take: the small ones, and large ones up to a bound. */
+function keptForNext(used: readonly RecordBatchEncoder[]): RecordBatchEncoder[] {
+  let largeBytes = 0;
+  return used.filter((encoder) => {
+    if (encoder.capacity <= LARGE_ENCODER_BYTES) return true;
+    largeBytes += encoder.capacity;
+    return largeBytes <= KEPT_LARGE_ENCODERS_BYTES;
+  });
 }

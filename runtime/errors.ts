@@ -64,6 +64,11 @@ const ERRORS = {
    * would give a partial answer, which only --accept-partial allows.
    */
   STATE_PARTIAL: fails(),
+  /**
+   * The consumer's record scanner and kafkajs disagree on a batch's records (how many, or the last
+   * offset): counting it would lose records or count them twice, so the member ends instead.
+   */
+  RECORDS_MISREAD: fails(),
   INFRA_FAILED: fails(),
   /** A flowwatch process started by another (the walkthrough's producer or consumers) failed. */
   PROCESS_FAILED: fails(),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { batchFailure } from '../../../consumer/batch-failure.ts';
 import { kafkaFailure } from '../../../kafka/index.ts';
 import { ErrorCode, FlowwatchError } from '../../../runtime/index.ts';
+import { kafkajsFault } from '../../support/kafkajs-fault.ts';
 
 const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } =
   kafkajs;
@@ -33,11 +34,19 @@ describe('the error a batch ended with', () => {
   });
 
   it('hands back Kafka away as flowwatch names it, a kafkajs fault of its own during a failover included', () => {
-    const fault = new TypeError("Cannot destructure property 'partitions' of 'undefined'");
+    const fault = kafkajsFault(new TypeError("Cannot destructure property 'partitions' of 'undefined'"));
     expect(batchFailure(kafkaFailure(fault, 'read the first retained offset'))).toBe('hand back');
     const exhausted = new KafkaJSNumberOfRetriesExceeded(fault, { retryCount: 5, retryTime: 300 });
     expect(batchFailure(kafkaFailure(exhausted, 'read the first retained offset'))).toBe('hand back');
     expect(batchFailure(kafkaFailure(answer('TOPIC_AUTHORIZATION_FAILED', false), 'read offsets'))).toBe('end');
+  });
+
+  it('ends the member on a fault of flowwatch’s own code, with no kafkajs frame on its stack, as a refusal', () => {
+    const own = new TypeError("Cannot read properties of undefined (reading 'low')");
+    const failure = kafkaFailure(own, 'read the first retained offset');
+    expect(failure).toMatchObject({ code: ErrorCode.KAFKA_REFUSED, retriable: false });
+    expect(failure.message).toContain("reading 'low'");
+    expect(batchFailure(failure)).toBe('end');
   });
 
   it('hands a rebalance back, whose errors kafkajs marks not retriable: it re-joins the group', () => {

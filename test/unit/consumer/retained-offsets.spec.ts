@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { batchFailure } from '../../../consumer/batch-failure.ts';
 import { RetainedOffsets } from '../../../consumer/retained-offsets.ts';
 import { ErrorCode } from '../../../runtime/index.ts';
+import { kafkajsFault } from '../../support/kafkajs-fault.ts';
 import { answering } from '../../support/scripted-answers.ts';
 
 type Offsets = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
@@ -32,7 +33,9 @@ describe('RetainedOffsets', () => {
   });
 
   it('gives up on a failover as Kafka away, which the batch hands back to kafkajs, not as a refusal', async () => {
-    const admin = adminAnswering(new TypeError("Cannot destructure property 'partitions' of 'undefined'"));
+    const admin = adminAnswering(
+      kafkajsFault(new TypeError("Cannot destructure property 'partitions' of 'undefined'")),
+    );
     const failure = await new RetainedOffsets(admin, [0]).first('t', 0).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: ErrorCode.KAFKA_UNREACHABLE });
     expect((failure as Error).message).toContain('read the first retained offset');

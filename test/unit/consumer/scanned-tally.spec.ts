@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { tallyFlows } from '../../../consumer/batch-tally.ts';
 import { tallyBatch, tallyRecordBytes } from '../../../consumer/scanned-tally.ts';
 import { keepRecordBytes } from '../../../kafka/index.ts';
+import { ErrorCode, isFlowwatchError } from '../../../runtime/index.ts';
 import { nearFlow } from '../../support/flow-values.ts';
 import { batch, Decoder, decodeMessages, GZIP, kafkajsRead, random, sized } from '../../support/record-batches.ts';
 
@@ -68,5 +69,35 @@ describe('tallyBatch', () => {
     expect(await tallyBatch(kept, from, 'flows-dead-letters', MAX_EVENT_TIME)).toEqual(
       await tallyBatch(decoded, from, 'flows-dead-letters', MAX_EVENT_TIME),
     );
+  });
+});
+
+describe('tallyBatch on a batch whose figures disagree with its bytes', () => {
+  async function keptBatch(): Promise<{ kept: Batch & { withinOffset: Float64Array }; from: number }> {
+    const { set, first } = await flowSet(11, 3);
+    const release = keepRecordBytes('flows');
+    const raw = await decodeMessages(new Decoder(sized(set)), 'flows');
+    release();
+    const partition = { partition: 0, highWatermark: String(first + 10_000) };
+    const kept = new RawBatch('flows', String(first), { ...partition, messages: raw }) as Batch & {
+      withinOffset: Float64Array;
+    };
+    return { kept, from: first + 1 };
+  }
+
+  const misread = (error: unknown) => isFlowwatchError(error, ErrorCode.RECORDS_MISREAD) && !error.retriable;
+
+  it('refuses to tally when the batch’s last offset is not the last record scanned', async () => {
+    const { kept, from } = await keptBatch();
+    const last = Number(kept.lastOffset());
+    kept.lastOffset = () => String(last + 1);
+    await expect(tallyBatch(kept, from, 'flows-dead-letters', MAX_EVENT_TIME)).rejects.toSatisfy(misread);
+  });
+
+  it('refuses to tally when the batch holds fewer records than its bytes', async () => {
+    const { kept, from } = await keptBatch();
+    kept.withinOffset = kept.withinOffset.subarray(0, kept.withinOffset.length - 2);
+    kept.lastOffset = () => String(kept.withinOffset[kept.withinOffset.length - 1]);
+    await expect(tallyBatch(kept, from, 'flows-dead-letters', MAX_EVENT_TIME)).rejects.toSatisfy(misread);
   });
 });

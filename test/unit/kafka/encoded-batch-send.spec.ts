@@ -58,6 +58,12 @@ describe('a produce request carrying an encoded record batch', () => {
       expect(await requestBytes([standIn(messages, 3)], 'tx')).toEqual(await requestBytes(messages, 'tx'));
     }
   });
+
+  it('is refused when the encoded batch is not the only message of its partition', async () => {
+    const messages = flows(2);
+    await expect(requestBytes([standIn(messages, 3), flow(3)])).rejects.toThrow('encodedRecordBatch');
+    await expect(requestBytes([flow(3), standIn(messages, 3)])).rejects.toThrow('encodedRecordBatch');
+  });
 });
 
 describe("kafkajs' sendMessages with an encoded record batch", () => {

@@ -89,6 +89,12 @@ describe('RecordBatchEncoder', () => {
     expect(encoded(SHAPES, transactional)).toEqual(await kafkajsBytes(SHAPES, transactional));
   });
 
+  it('writes only the headers’ own keys, as kafkajs does, not keys their prototype lends', async () => {
+    const headers = Object.assign(Object.create({ lent: 'by the prototype' }), { own: 'kept' });
+    const message: Message = { key: 'k', value: 'v', headers };
+    expect(encoded([message])).toEqual(await kafkajsBytes([message]));
+  });
+
   it('is read back by kafkajs as the same messages, offsets and producer fields', async () => {
     const messages = Array.from({ length: 300 }, (_, i) => SHAPES[i % SHAPES.length] as Message);
     const batch = await decoded(encoded(messages));

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isFlowwatchError } from '../../../runtime/index.ts';
 import type { PartitionProgress, ViewSource } from '../../../state/index.ts';
 import { READ_PATIENCE_MS, type WatchedProcess, watchUntilCaughtUp } from '../../../walkthrough/catch-up-watch.ts';
+import { kafkajsFault } from '../../support/kafkajs-fault.ts';
 
 const { KafkaJSProtocolError } = kafkajs;
 
@@ -117,7 +118,7 @@ describe('the walkthrough waiting for the consumers to catch up', () => {
 
   it('reads a fault of kafkajs’ own during a failover as Kafka away, not as Redis', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-    const fault = new TypeError("Cannot destructure property 'partitions' of 'undefined'");
+    const fault = kafkajsFault(new TypeError("Cannot destructure property 'partitions' of 'undefined'"));
     const { watching } = watch(() => new Failure('Kafka', fault), 1000);
     let ended = false;
     void watching.then(() => {
