@@ -207,7 +207,9 @@ describe('a consumer whose batches the state refuses', () => {
     const names = runs.named('maxmemory');
     const flows = file();
     const env = { REDIS_URL: own.url };
-    await produce(names, flows);
+    // Paced (about 12 s for the file), so that flows are still arriving when the limit is set: a
+    // member that had already counted the whole file would have no batch left to be refused.
+    const producing = produce(names, flows, ['--rate', '5000']);
     const member = startConsumer(names, [], env);
     const counted = async () => (await new StateReader(ownClient, names.prefix).totals()).flows;
     try {
@@ -243,6 +245,7 @@ describe('a consumer whose batches the state refuses', () => {
       member.child.kill('SIGKILL');
       await member.done;
     }
+    await producing;
     await consumeToEnd(names, env);
     await expectStateEqualsFile(ownClient, names.prefix, flows);
   });
