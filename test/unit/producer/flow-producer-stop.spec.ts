@@ -32,6 +32,11 @@ function silentAfter(text: string): FlowInput {
     yield Buffer.from(text);
     await new Promise(() => {});
   }
+  return heldInput(chunks);
+}
+
+/** A flow input named held.csv whose bytes come from `chunks`. */
+function heldInput(chunks: () => AsyncIterable<Buffer>): FlowInput {
   return {
     source: 'held.csv',
     sizeBytes: undefined,
@@ -126,14 +131,7 @@ describe('a producer that stops before its input ends', () => {
         },
       }),
     });
-    const input: FlowInput = {
-      source: 'held.csv',
-      sizeBytes: undefined,
-      bytesRead: () => 0,
-      chunks,
-      fingerprint: async () => 'f',
-      close: async () => {},
-    };
+    const input = heldInput(chunks);
     const { kafka, requests } = heldKafka();
     const producer = new FlowProducer(kafka, createLogger('silent'));
     await producer.connect();
