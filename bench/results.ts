@@ -3,6 +3,8 @@ import { formatCount } from '../display/index.ts';
 
 export interface SizeResults {
   readonly lines: number;
+  /** Runs each figure is the median of (results written before it was recorded per size: BenchResults.runs). */
+  readonly runs?: number;
   /** Medians by name: `<stage>.rate` (flows/s), `<stage>.rss` (MB), `<stage>.reference` (records/s). */
   readonly figures: Record<string, number>;
   readonly latency: { rate: number; p50Ms: number; p99Ms: number } | undefined;
@@ -14,6 +16,7 @@ export interface BenchResults {
   readonly versions: { node: string; kafka: string; kafkajs: string; platformaticKafka: string };
   /** Brokers in the cluster measured, and the replicas of its topics. */
   readonly cluster: { brokers: number; replicas: number };
+  /** Runs per figure: the most of any size (each size says its own). */
   readonly runs: number;
   readonly sizes: SizeResults[];
 }
@@ -139,6 +142,10 @@ const ROWS: readonly Row[] = [
   { stage: 'Redis INCR, pipelined ×100 (redis-benchmark)', referenceName: 'ceiling', reference: 'redis.incr' },
 ];
 
+/** How many runs each figure of a size stands for. */
+const runsNote = (runs: number) =>
+  runs === 1 ? 'One run of each figure.' : `Each figure is the median of ${runs} runs.`;
+
 /** "yes", or by how much the ratio falls short of its target. */
 function targetMet(ours: number | undefined, reference: number | undefined, target: number | undefined): string {
   if (target === undefined) return '';
@@ -154,7 +161,7 @@ export function formatResults(results: BenchResults): string {
     '',
     ...resultSections(results, 2),
     '',
-    'Reproduce: `npm run bench` (or `npm run bench -- --lines 1000000 --runs 3`).',
+    'Reproduce: `npm run bench` (1M lines three times, 10M lines once; `--lines` and `--runs` choose others).',
     '',
   ].join('\n');
 }
@@ -165,7 +172,7 @@ export function formatResults(results: BenchResults): string {
  */
 export function resultSections(results: BenchResults, level: number): string[] {
   const lines = [
-    `${results.date} · ${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGb} GiB · Node ${results.versions.node} · Apache Kafka ${results.versions.kafka} · kafkajs ${results.versions.kafkajs} (peer: @platformatic/kafka ${results.versions.platformaticKafka}) · median of ${results.runs} run(s) per figure`,
+    `${results.date} · ${results.machine.cpus} cores (${results.machine.cpuModel}), ${results.machine.memoryGb} GiB · Node ${results.versions.node} · Apache Kafka ${results.versions.kafka} · kafkajs ${results.versions.kafkajs} (peer: @platformatic/kafka ${results.versions.platformaticKafka})`,
     '',
     `${results.cluster.brokers === 1 ? 'One Kafka broker' : `${results.cluster.brokers} Kafka brokers on this machine, topics with ${results.cluster.replicas} replicas`}; brokers, Redis, producer and consumers all share the same cores. Flows/s; RSS is the peak resident memory of the process (the largest of them for a group). Targets are the ratios the project aims for; "short" says how many times faster ours must get to meet one.`,
   ];
@@ -174,6 +181,8 @@ export function resultSections(results: BenchResults, level: number): string[] {
     lines.push(
       '',
       `${'#'.repeat(level)} ${formatCount(size.lines)} lines`,
+      '',
+      runsNote(size.runs ?? results.runs),
       '',
       '| stage | ours (flows/s) | reference | reference (/s) | ratio | target | met | peak RSS (MB) |',
       '| --- | ---: | --- | ---: | ---: | ---: | --- | ---: |',

@@ -24,13 +24,26 @@ import { buildStreamsPeer, startStreamsPeer } from './streams-peer.ts';
 
 const program = new Command('bench')
   .option('--lines <list>', 'file sizes, comma-separated', '1000000,10000000')
-  .option('--runs <n>', 'runs per figure (the median is reported)', '3')
+  .option(
+    '--runs <list>',
+    'runs per figure (the median is reported), per size in the order of --lines; one number for all',
+    '3,1',
+  )
   .option('--out <dir>', 'where results.md and results.json go', fileURLToPath(new URL('.', import.meta.url)))
   .option('--report-only', 'write BENCHMARKS.md from the committed results.json files, measuring nothing')
   .parse();
 const options = program.opts<{ lines: string; runs: string; out: string; reportOnly?: boolean }>();
 const sizes = options.lines.split(',').map(Number);
-const runs = Number(options.runs);
+const runsList = options.runs.split(',').map(Number);
+/** Runs per figure at the size of index `k`: its own entry of --runs, or the last one given. */
+const runsAt = (k: number) => runsList[Math.min(k, runsList.length - 1)] as number;
+const badNumber = (value: number) => !Number.isSafeInteger(value) || value < 1;
+if (sizes.some(badNumber) || runsList.some(badNumber) || runsList.length > sizes.length) {
+  process.stderr.write(
+    `bench: --lines and --runs take positive whole numbers, at most one --runs entry per size (got --lines ${options.lines} --runs ${options.runs})\n`,
+  );
+  process.exit(2);
+}
 
 const config = loadConfig(process.env);
 const log = createLogger('warn');
@@ -75,7 +88,7 @@ function e2eRun(label: string): [Run, StateReader] {
   return [run, new StateReader(redis, run.prefix)];
 }
 
-async function measureSize(lines: number): Promise<SizeResults> {
+async function measureSize(lines: number, runs: number): Promise<SizeResults> {
   const file = await flowFile(lines, say);
   const samples: Record<string, number[]> = {};
   const add = (name: string, value: number) => {
@@ -175,7 +188,7 @@ async function measureSize(lines: number): Promise<SizeResults> {
     latency = { rate, p50Ms: median(p50), p99Ms: median(p99) };
   }
   const figures = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
-  return { lines, figures, latency };
+  return { lines, runs, figures, latency };
 }
 
 try {
@@ -183,10 +196,10 @@ try {
     date: new Date().toISOString(),
     ...measuredPlatform(),
     cluster,
-    runs,
+    runs: Math.max(...runsList),
     sizes: [],
   };
-  for (const lines of sizes) results.sizes.push(await measureSize(lines));
+  for (const [k, lines] of sizes.entries()) results.sizes.push(await measureSize(lines, runsAt(k)));
   const markdown = formatResults(results);
   mkdirSync(options.out, { recursive: true });
   writeFileSync(`${options.out}/results.md`, markdown);

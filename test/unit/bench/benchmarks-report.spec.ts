@@ -65,4 +65,18 @@ describe('BENCHMARKS.md', () => {
       }
     });
   });
+
+  it('says under each file size how many runs its figures are the median of', () => {
+    const sized: BenchResults = {
+      ...(results[0] as BenchResults),
+      runs: 3,
+      sizes: [
+        { ...((results[0] as BenchResults).sizes[0] as BenchResults['sizes'][number]), lines: 1000, runs: 3 },
+        { ...((results[0] as BenchResults).sizes[0] as BenchResults['sizes'][number]), lines: 2000, runs: 1 },
+      ],
+    };
+    const text = benchmarksReport([sized]);
+    expect(text).toContain('### 1,000 lines\n\nEach figure is the median of 3 runs.\n');
+    expect(text).toContain('### 2,000 lines\n\nOne run of each figure.\n');
+  });
 });
