@@ -2,6 +2,7 @@
 // always the measured ones; `npm run bench` rewrites it after a run, `--report-only` without one.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readmeHeadline, withHeadline } from './readme-headline.ts';
 import { type BenchResults, resultSections } from './results.ts';
 
 /** The measurements the report is made of: each harness output folder, in the order shown. */
@@ -11,6 +12,7 @@ export const REPORTED_RESULTS = [
 ] as const;
 
 export const BENCHMARKS_FILE = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+export const README_FILE = fileURLToPath(new URL('../README.md', import.meta.url));
 
 /** The report's text from the given results, one section per entry of REPORTED_RESULTS. */
 export function benchmarksReport(results: readonly BenchResults[]): string {
@@ -37,12 +39,16 @@ export function benchmarksReport(results: readonly BenchResults[]): string {
   return lines.join('\n');
 }
 
-/** Reads the committed results and writes BENCHMARKS.md from them; returns its path. */
+/** Reads the committed results and writes BENCHMARKS.md and the README's headline from them; returns BENCHMARKS.md's path. */
 export function writeBenchmarksReport(): string {
   const root = new URL('../', import.meta.url);
   const results = REPORTED_RESULTS.map(
     (entry) => JSON.parse(readFileSync(new URL(entry.json, root), 'utf8')) as BenchResults,
   );
   writeFileSync(BENCHMARKS_FILE, benchmarksReport(results));
+  writeFileSync(
+    README_FILE,
+    withHeadline(readFileSync(README_FILE, 'utf8'), readmeHeadline(results[0] as BenchResults)),
+  );
   return BENCHMARKS_FILE;
 }

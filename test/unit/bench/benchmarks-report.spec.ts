@@ -2,7 +2,8 @@
 // writes from the committed results.json files, and each table row says what its JSON says.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BENCHMARKS_FILE, benchmarksReport, REPORTED_RESULTS } from '../../../bench/benchmarks-report.ts';
+import { BENCHMARKS_FILE, benchmarksReport, README_FILE, REPORTED_RESULTS } from '../../../bench/benchmarks-report.ts';
+import { HEADLINE_END, HEADLINE_START, readmeHeadline, withHeadline } from '../../../bench/readme-headline.ts';
 import type { BenchResults } from '../../../bench/results.ts';
 import { formatCount } from '../../../display/index.ts';
 
@@ -78,5 +79,26 @@ describe('BENCHMARKS.md', () => {
     const text = benchmarksReport([sized]);
     expect(text).toContain('### 1,000 lines\n\nEach figure is the median of 3 runs.\n');
     expect(text).toContain('### 2,000 lines\n\nOne run of each figure.\n');
+  });
+
+  it("puts the one-broker run's headline in the README, as the generator writes it", () => {
+    const readme = readFileSync(README_FILE, 'utf8');
+    const headline = readmeHeadline(results[0] as BenchResults);
+    expect(readme).toContain(headline);
+    const large = (results[0] as BenchResults).sizes.at(-1) as BenchResults['sizes'][number];
+    const figures = large.figures as Record<string, number>;
+    const consumer = figures['consumer1.rate'] as number;
+    expect(headline).toContain(
+      `one member: ${count(consumer)} flows/s,\n  ${(consumer / (figures['consumer.streams'] as number)).toFixed(2)}× a Kafka Streams application`,
+    );
+    expect(headline).toContain(`over ${formatCount(large.lines)}\ngenerated lines`);
+  });
+
+  it('writes the headline only between its markers, and refuses a README without them', () => {
+    const readme = `before\n${HEADLINE_START}\nold\n${HEADLINE_END}\nafter\n`;
+    expect(withHeadline(readme, `${HEADLINE_START}\nnew\n${HEADLINE_END}`)).toBe(
+      `before\n${HEADLINE_START}\nnew\n${HEADLINE_END}\nafter\n`,
+    );
+    expect(() => withHeadline('no block here', 'x')).toThrow(/no bench:headline block/);
   });
 });
