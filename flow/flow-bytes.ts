@@ -8,7 +8,7 @@ export const FlowBytes = {
   undecided: 0,
   /** A valid flow whose DstPort is not 80. */
   flow: 1,
-  /** A valid flow whose DstPort is 80: `deviceStart`/`deviceEnd` hold its DstDevice. */
+  /** A valid flow whose DstPort is 80. */
   webRequest: 2,
 } as const;
 export type FlowBytesKind = (typeof FlowBytes)[keyof typeof FlowBytes];
@@ -17,7 +17,7 @@ export type FlowBytesKind = (typeof FlowBytes)[keyof typeof FlowBytes];
 export interface FlowBytesView {
   /** The flow's Time, as Number() would read the field. */
   time: number;
-  /** DstDevice's bytes, for a web request. */
+  /** DstDevice's bytes (a flow's key), for every flow decided. */
   deviceStart: number;
   deviceEnd: number;
 }
@@ -75,10 +75,9 @@ export function readFlowBytes(bytes: Uint8Array, start: number, end: number, vie
   const time = timeValue(bytes);
   if (time === NOT_A_NUMBER) return FlowBytes.undecided;
   view.time = time;
-  if (port !== WEB_PORT) return FlowBytes.flow;
   view.deviceStart = fieldStart(Field.DstDevice);
   view.deviceEnd = fieldEnd(Field.DstDevice);
-  return FlowBytes.webRequest;
+  return port === WEB_PORT ? FlowBytes.webRequest : FlowBytes.flow;
 }
 
 const COUNT_FIELDS = [Field.Time, Field.Duration, Field.SrcPackets, Field.DstPackets, Field.SrcBytes, Field.DstBytes];

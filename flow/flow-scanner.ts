@@ -1,11 +1,26 @@
 // Splits a byte stream into numbered lines and classifies each: flow, invalid (with a reason) or
 // skipped (blank, header). Memory stays bounded: an over-long line is dropped as it streams past.
 import { isAscii } from 'node:buffer';
+import { FlowBytes, type FlowBytesKind, type FlowBytesView, readFlowBytes } from './flow-bytes.ts';
 import { isHeaderLine, MAX_LINE_BYTES, parseFlowLine, parseFlowText } from './flow-line.ts';
 
 const LF = 0x0a;
 
 export interface FlowVisitor {
+  /**
+   * A flow decided from its bytes (flow-bytes.ts): the line is `bytes[start, end)` (its CR kept, as
+   * `line` in `flow`), `view` tells its Time and DstDevice and is reused for the next line. A visitor
+   * without this method is given every flow through `flow`, with its fields as strings.
+   */
+  plainFlow?(
+    bytes: Buffer,
+    start: number,
+    end: number,
+    lineNumber: number,
+    kind: FlowBytesKind,
+    view: FlowBytesView,
+  ): void;
+  /** A flow, split into its fields: every flow when there is no `plainFlow`, else only those it does not take. */
   flow(fields: string[], line: Buffer, lineNumber: number): void;
   /** `length` is the whole line's, in bytes: more than `line` holds when the line is over-long. */
   invalid(line: Buffer, lineNumber: number, reason: string, length: number): void;
@@ -27,6 +42,9 @@ export class FlowScanner {
   private pending: Buffer | undefined;
   /** Bytes of the current over-long line seen so far; 0 when not inside one. */
   private overlongBytes = 0;
+  private readonly view: FlowBytesView = { time: 0, deviceStart: 0, deviceEnd: 0 };
+  /** The text of the chunk being scanned, once a line of it needed one (see textOf). */
+  private text: string | undefined;
 
   constructor(visitor: FlowVisitor, maxLineBytes = MAX_LINE_BYTES) {
     this.visitor = visitor;
@@ -34,14 +52,13 @@ export class FlowScanner {
   }
 
   push(chunk: Buffer): void {
-    // LANL files are ASCII: then one decode of the whole chunk replaces a UTF-8 check and a decode
-    // per line (string offsets equal byte offsets).
-    const text = isAscii(chunk) ? chunk.toString('latin1') : undefined;
+    this.text = undefined;
     let start = 0;
     for (let newline = chunk.indexOf(LF); newline !== -1; newline = chunk.indexOf(LF, start)) {
-      this.takeLine(chunk, start, newline, text);
+      this.takeLine(chunk, start, newline);
       start = newline + 1;
     }
+    this.text = undefined;
     if (start < chunk.length) this.keepPartial(chunk.subarray(start));
   }
 
@@ -50,37 +67,62 @@ export class FlowScanner {
     if (this.pending !== undefined || this.overlongBytes > 0) this.takeLine(Buffer.alloc(0), 0, 0);
   }
 
-  private takeLine(chunk: Buffer, start: number, end: number, text?: string): void {
+  /**
+   * The scanned chunk's text when it is ASCII: one decode of the whole chunk, the first time a line
+   * of it is read as text, replaces a UTF-8 check and a decode per line (offsets are the same).
+   */
+  private textOf(chunk: Buffer): string | undefined {
+    if (this.text === undefined && isAscii(chunk)) this.text = chunk.toString('latin1');
+    return this.text;
+  }
+
+  private takeLine(chunk: Buffer, lineStart: number, lineEnd: number): void {
     const lineNumber = ++this.counts.lines;
     if (this.overlongBytes > 0) {
-      const total = this.overlongBytes + (end - start);
+      const total = this.overlongBytes + (lineEnd - lineStart);
       const head = this.pending as Buffer;
       this.pending = undefined;
       this.overlongBytes = 0;
       this.reject(head, lineNumber, `line longer than ${this.maxLineBytes} bytes (${total} bytes)`, total);
       return;
     }
-    let line = chunk.subarray(start, end);
-    let decoded = text;
+    let bytes = chunk;
+    let start = lineStart;
+    let end = lineEnd;
+    // A line joined from two chunks is no longer a slice of the chunk's text.
+    let whole = true;
     if (this.pending !== undefined) {
-      line = Buffer.concat([this.pending, line]);
+      bytes = Buffer.concat([this.pending, chunk.subarray(start, end)]);
+      start = 0;
+      end = bytes.length;
       this.pending = undefined;
-      decoded = undefined;
+      whole = false;
     }
-    if (line.length > this.maxLineBytes) {
+    if (end - start > this.maxLineBytes) {
       this.reject(
-        line.subarray(0, this.maxLineBytes),
+        bytes.subarray(start, start + this.maxLineBytes),
         lineNumber,
-        `line longer than ${this.maxLineBytes} bytes (${line.length} bytes)`,
-        line.length,
+        `line longer than ${this.maxLineBytes} bytes (${end - start} bytes)`,
+        end - start,
       );
       return;
     }
-    if (isHeaderLine(lineNumber, line)) {
+    if (lineNumber === 1 && isHeaderLine(lineNumber, bytes.subarray(start, end))) {
       this.skip(lineNumber);
       return;
     }
-    const result = decoded === undefined ? parseFlowLine(line) : parseFlowText(decoded.slice(start, end));
+    const visitor = this.visitor;
+    if (visitor.plainFlow !== undefined) {
+      const kind = readFlowBytes(bytes, start, end, this.view);
+      if (kind !== FlowBytes.undecided) {
+        this.counts.flows++;
+        visitor.plainFlow(bytes, start, end, lineNumber, kind, this.view);
+        return;
+      }
+    }
+    const line = bytes.subarray(start, end);
+    const text = whole ? this.textOf(chunk) : undefined;
+    const result = text === undefined ? parseFlowLine(line) : parseFlowText(text.slice(start, end));
     if (result.kind === 'flow') {
       this.counts.flows++;
       this.visitor.flow(result.fields, line, lineNumber);

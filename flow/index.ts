@@ -17,6 +17,7 @@ export {
   rejectedLineMessage,
   rejectedMessage,
 } from './flow-message.ts';
+export { flowHeaders, plainFlowRecord, splitFlowRecord } from './flow-record.ts';
 export { FlowScanner, type FlowVisitor, type ScanCounts } from './flow-scanner.ts';
 export { deadLetterBounds, largestFlowBytes, refuseTopicsTooSmall } from './message-fit.ts';
 export { RejectionLog } from './rejection-log.ts';

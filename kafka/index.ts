@@ -4,7 +4,8 @@ export { connectAdmin, createKafka, IDEMPOTENT_PRODUCER } from './kafka-client.t
 export { kafkaFailure, kafkaRefused } from './kafka-failure.ts';
 export { kafkaRetriable } from './kafka-retriable.ts';
 export { keepRecordBytes, keptRecordBytes, keptRecordOffsets } from './kept-record-bytes.ts';
-export { RecordBatchEncoder } from './record-batch-encoder.ts';
+export { LineHeaders, LineRecord } from './line-record.ts';
+export { type Encodable, RecordBatchEncoder } from './record-batch-encoder.ts';
 export { type RecordBatchLimit, readRecordBatchLimitsPatiently } from './record-batch-limit.ts';
 export {
   emptyRecordView,

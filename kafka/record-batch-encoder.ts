@@ -1,8 +1,21 @@
-// Encodes kafkajs messages straight into one reusable Kafka record batch (format v2): each record's
-// length, varints and headers written in place, then, at send time, the batch header and its CRC-32C.
+// Encodes kafkajs messages, and the producer's lines (line-record.ts), straight into one reusable
+// Kafka record batch (format v2): each record's length, varints and headers written in place, then,
+// at send time, the batch header and its CRC-32C.
 // kafkajs itself builds an encoder object and a copy for every record and every header.
-import type { IHeaders, Message } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import { crc32c } from './crc32c.ts';
+import { LineRecord, lineBodyBytes, writeLineBody } from './line-record.ts';
+import {
+  type FieldData,
+  fieldBytes,
+  headersBytes,
+  NO_HEADERS,
+  varintBytes,
+  writeVarint,
+} from './record-field-bytes.ts';
+
+/** What the encoder takes as a record: a kafkajs message, or a line of a stream (line-record.ts). */
+export type Encodable = Message | LineRecord;
 
 /** The record batch's own header: base offset, length, epoch, magic, CRC, attributes, ... */
 export const BATCH_HEADER_BYTES = 61;
@@ -19,52 +32,6 @@ export interface SealFields {
   readonly producerEpoch: number;
   readonly firstSequence: number;
   readonly transactional: boolean;
-}
-
-/** Bytes of a zigzag varint of a 32-bit value, as Kafka encodes lengths, counts and offset deltas. */
-export function varintBytes(value: number): number {
-  let zigzag = ((value << 1) ^ (value >> 31)) >>> 0;
-  let bytes = 1;
-  while (zigzag >= 0x80) {
-    zigzag >>>= 7;
-    bytes++;
-  }
-  return bytes;
-}
-
-type Field = Buffer | string | null | undefined;
-
-/** Bytes of a field's data: -1 for null (kafkajs writes any value other than a Buffer as its text). */
-function dataBytes(data: Field): number {
-  if (data === null || data === undefined) return -1;
-  return Buffer.isBuffer(data) ? data.length : Buffer.byteLength(String(data));
-}
-
-/** Bytes of a length-prefixed field. */
-export function fieldBytes(data: Field): number {
-  const length = dataBytes(data);
-  return length < 0 ? 1 : varintBytes(length) + length;
-}
-
-const NO_HEADERS: IHeaders = Object.freeze({});
-
-/** Bytes of a record's headers, count included; a key with an array value is one header per item. */
-export function headersBytes(headers: IHeaders | undefined): { count: number; bytes: number } {
-  let count = 0;
-  let bytes = 0;
-  // Own keys only, as kafkajs' record encoder walks them (Object.keys), and as `add` writes them.
-  for (const key of Object.keys(headers ?? NO_HEADERS)) {
-    const value = (headers as IHeaders)[key];
-    const keyBytes = fieldBytes(key);
-    if (Array.isArray(value)) {
-      for (const one of value) bytes += keyBytes + fieldBytes(one);
-      count += value.length;
-    } else {
-      bytes += keyBytes + fieldBytes(value);
-      count++;
-    }
-  }
-  return { count, bytes: varintBytes(count) + bytes };
 }
 
 /**
@@ -103,30 +70,37 @@ export class RecordBatchEncoder {
     this.records = 0;
   }
 
-  /** The exact bytes `message` takes as the next record of this batch. */
-  nextRecordBytes(message: Message): number {
-    const body = this.bodyBytes(message, headersBytes(message.headers).bytes);
+  /** The exact bytes `record` takes as the next record of this batch. */
+  nextRecordBytes(record: Encodable): number {
+    const body =
+      record instanceof LineRecord
+        ? lineBodyBytes(record, this.records)
+        : this.bodyBytes(record, headersBytes(record.headers).bytes);
     return varintBytes(body) + body;
   }
 
   /**
-   * Appends `message` as the next record if the batch's records then take at most `budget` bytes
+   * Appends `record` (a message, or a line written as its message would be) as the next record if the batch's records then take at most `budget` bytes
    * (the header not counted); false, and nothing written, if they would not. The timestamp delta is
    * 0: like kafkajs for messages without a timestamp, every record takes the batch's send time.
    */
-  add(message: Message, budget: number): boolean {
+  add(record: Encodable, budget: number): boolean {
+    return record instanceof LineRecord ? this.addLine(record, budget) : this.addMessage(record, budget);
+  }
+
+  private addMessage(message: Message, budget: number): boolean {
     const headers = headersBytes(message.headers);
     const body = this.bodyBytes(message, headers.bytes);
     const size = varintBytes(body) + body;
     if (this.end - BATCH_HEADER_BYTES + size > budget) return false;
     this.ensureRoom(size);
-    let at = this.writeVarint(this.end, body);
+    let at = writeVarint(this.buffer, this.end, body);
     this.buffer[at++] = 0; // attributes: none are defined for a record
     this.buffer[at++] = 0; // timestamp delta, a varlong of 0
-    at = this.writeVarint(at, this.records);
+    at = writeVarint(this.buffer, at, this.records);
     at = this.writeField(at, message.key);
     at = this.writeField(at, message.value);
-    at = this.writeVarint(at, headers.count);
+    at = writeVarint(this.buffer, at, headers.count);
     const all = message.headers ?? NO_HEADERS;
     for (const key of Object.keys(all)) {
       const value = all[key];
@@ -137,6 +111,18 @@ export class RecordBatchEncoder {
       }
     }
     this.end = at;
+    this.records++;
+    return true;
+  }
+
+  /** As addMessage, for a line: the same bytes as its Message (see LineHeaders), from its ranges. */
+  private addLine(line: LineRecord, budget: number): boolean {
+    const body = lineBodyBytes(line, this.records);
+    const size = varintBytes(body) + body;
+    if (this.end - BATCH_HEADER_BYTES + size > budget) return false;
+    this.ensureRoom(size);
+    const at = writeVarint(this.buffer, this.end, body);
+    this.end = writeLineBody(this.buffer, at, line, this.records);
     this.records++;
     return true;
   }
@@ -180,28 +166,16 @@ export class RecordBatchEncoder {
     this.buffer = grown;
   }
 
-  /** Writes a zigzag varint at `at`; returns where it ends. */
-  private writeVarint(at: number, value: number): number {
-    const buffer = this.buffer;
-    let zigzag = ((value << 1) ^ (value >> 31)) >>> 0;
-    while (zigzag >= 0x80) {
-      buffer[at++] = (zigzag & 0x7f) | 0x80;
-      zigzag >>>= 7;
-    }
-    buffer[at++] = zigzag;
-    return at;
-  }
-
   /** Writes a length-prefixed field (-1 alone for null); returns where it ends. */
-  private writeField(at: number, data: Field): number {
-    if (data === null || data === undefined) return this.writeVarint(at, -1);
+  private writeField(at: number, data: FieldData): number {
+    if (data === null || data === undefined) return writeVarint(this.buffer, at, -1);
     if (Buffer.isBuffer(data)) {
-      const next = this.writeVarint(at, data.length);
+      const next = writeVarint(this.buffer, at, data.length);
       this.buffer.set(data, next);
       return next + data.length;
     }
     const text = String(data);
-    const next = this.writeVarint(at, Buffer.byteLength(text));
+    const next = writeVarint(this.buffer, at, Buffer.byteLength(text));
     return next + this.buffer.write(text, next, 'utf8');
   }
 }

@@ -1,7 +1,7 @@
 // Sends one partition's share of messages as record batches its topic accepts (record-batch-size.ts):
 // as kafkajs messages, or encoded by flowwatch itself straight into one reusable record batch.
 import type { Message, Producer } from 'kafkajs';
-import type { RecordBatchEncoder } from './record-batch-encoder.ts';
+import type { Encodable, RecordBatchEncoder } from './record-batch-encoder.ts';
 import { messageTooLarge, recordBatchBudget, splitRecordBatches } from './record-batch-size.ts';
 
 /**
@@ -43,7 +43,7 @@ export interface EncodedTarget {
 export async function sendEncodedRecordBatches(
   producer: Producer,
   target: EncodedTarget,
-  messages: readonly Message[],
+  messages: readonly Encodable[],
   delivered?: (count: number) => void,
   isStopped: () => boolean = () => false,
 ): Promise<void> {
@@ -56,8 +56,8 @@ export async function sendEncodedRecordBatches(
     if (isStopped()) return;
     encoder.reset();
     const first = next;
-    while (next < messages.length && encoder.add(messages[next] as Message, budget)) next++;
-    if (next === first) throw messageTooLarge(encoder.nextRecordBytes(messages[first] as Message), topic, limitBytes);
+    while (next < messages.length && encoder.add(messages[next] as Encodable, budget)) next++;
+    if (next === first) throw messageTooLarge(encoder.nextRecordBytes(messages[first] as Encodable), topic, limitBytes);
     await producer.send({ topic, messages: [standIn], acks: -1 });
     delivered?.(next - first);
   }

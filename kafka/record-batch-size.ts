@@ -3,7 +3,8 @@
 // kafkajs sends a partition's messages of one request as one record batch and never splits it by size.
 import type { IHeaders, Message } from 'kafkajs';
 import { ErrorCode, FlowwatchError } from '../runtime/index.ts';
-import { BATCH_HEADER_BYTES, fieldBytes, headersBytes, varintBytes } from './record-batch-encoder.ts';
+import { BATCH_HEADER_BYTES } from './record-batch-encoder.ts';
+import { fieldBytes, headersBytes, varintBytes } from './record-field-bytes.ts';
 
 /** The record batch's own header (Kafka's v2 format): base offset, length, epoch, magic, CRC, ... */
 export const RECORD_BATCH_HEADER_BYTES = BATCH_HEADER_BYTES;

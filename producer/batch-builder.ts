@@ -1,9 +1,16 @@
 // Turns the input's lines into the batch in hand: each valid flow a message routed to its partition
 // (handed over at its time when paced), each invalid line a dead letter; a line the topics hold from
 // an earlier run of the stream is counted, not sent again.
-import type { Message } from 'kafkajs';
-import { deadLetterBounds, Field, FlowScanner, flowMessage, RejectionLog, rejectedLineMessage } from '../flow/index.ts';
-import type { TopicSet } from '../kafka/index.ts';
+import {
+  deadLetterBounds,
+  FlowScanner,
+  flowHeaders,
+  plainFlowRecord,
+  RejectionLog,
+  rejectedLineMessage,
+  splitFlowRecord,
+} from '../flow/index.ts';
+import type { LineRecord, TopicSet } from '../kafka/index.ts';
 import { type Logger, pause } from '../runtime/index.ts';
 import type { ProducerBatch } from './batch-delivery.ts';
 import type { BatchLinger } from './batch-linger.ts';
@@ -24,12 +31,6 @@ export interface BatchBuilderParts {
   readonly log: Logger;
 }
 
-interface PendingFlow {
-  readonly message: Message;
-  readonly time: number;
-  readonly lineNumber: number;
-}
-
 export class BatchBuilder {
   private readonly options: ProduceOptions;
   private readonly parts: BatchBuilderParts;
@@ -39,7 +40,7 @@ export class BatchBuilder {
   private readonly rejections: RejectionLog;
   private readonly pacer: Pacer | undefined;
   /** Flows of the chunk scanned last, not yet taken into the batch in hand. */
-  private readonly pending: PendingFlow[] = [];
+  private readonly pending: LineRecord[] = [];
   private batchLastLine = 0;
 
   constructor(options: ProduceOptions, parts: BatchBuilderParts) {
@@ -54,20 +55,21 @@ export class BatchBuilder {
     this.flows = flows;
     this.deadLetters = deadLetters;
     // The visitor runs once a line: what it needs it reads from locals, not through `this`.
-    const { pending, pacer } = this;
-    const sourceHeader = Buffer.from(source);
-    const sourceIdHeader = Buffer.from(sourceId);
+    const { pending } = this;
+    const headers = flowHeaders(source, sourceId);
     const kept = { bounds: deadLetterBounds(options.recordBatchBytes.deadLetters, source, sourceId) };
+    const take = (flow: LineRecord) => {
+      // Already in its partition from an earlier run: neither sent nor paced.
+      if (!flows.routeLine(flow)) {
+        summary.flowsAlreadyInTopic++;
+        return;
+      }
+      pending.push(flow);
+    };
     this.scanner = new FlowScanner({
-      flow: (fields, line, lineNumber) => {
-        const message = flowMessage(fields, line, sourceHeader, lineNumber, sourceIdHeader);
-        // Already in its partition from an earlier run: neither sent nor paced.
-        if (!flows.route(message, lineNumber)) {
-          summary.flowsAlreadyInTopic++;
-          return;
-        }
-        pending.push({ message, time: pacer === undefined ? 0 : Number(fields[Field.Time]), lineNumber });
-      },
+      plainFlow: (bytes, start, end, lineNumber, _kind, view) =>
+        take(plainFlowRecord(bytes, start, end, view, lineNumber, headers)),
+      flow: (fields, line, lineNumber) => take(splitFlowRecord(fields, line, lineNumber, headers)),
       invalid: (line, lineNumber, reason, length) => {
         const message = rejectedLineMessage(line, source, lineNumber, reason, sourceId, {
           ...kept,
@@ -131,7 +133,7 @@ export class BatchBuilder {
     try {
       for (let index = 0; index < pending.length; index++) {
         if (signal?.aborted) return true;
-        const item = pending[index] as PendingFlow;
+        const item = pending[index] as LineRecord;
         if (pacer !== undefined) {
           const wait = pacer.delayMs(item.time);
           if (wait >= MIN_WAIT_MS) {
@@ -141,7 +143,7 @@ export class BatchBuilder {
             if (signal?.aborted) return true;
           }
         }
-        flows.add(item.message);
+        flows.add(item);
         linger.held();
         this.batchLastLine = item.lineNumber;
         if (flows.size >= batchSize) await send();

@@ -1,8 +1,14 @@
 // Delivers the producer's batches to Kafka: one batch in flight, each partition's share sent as
 // requests of record batches its topic accepts; after a stop signal the batch in flight has a bounded
 // time to be acknowledged, and what it leaves unacknowledged is reported, not counted as published.
-import type { Message, Producer } from 'kafkajs';
-import { RecordBatchEncoder, sendEncodedRecordBatches, type TopicSet } from '../kafka/index.ts';
+import type { Producer } from 'kafkajs';
+import {
+  type Encodable,
+  LineRecord,
+  RecordBatchEncoder,
+  sendEncodedRecordBatches,
+  type TopicSet,
+} from '../kafka/index.ts';
 import type { BatchLinger } from './batch-linger.ts';
 import type { ProduceSummary } from './produce-summary.ts';
 import { ProducerEvents, type ProducerInstrumentation } from './producer-events.ts';
@@ -31,7 +37,7 @@ const RECORD_OVERHEAD_BYTES = 128;
 /** The messages of one partition. */
 export interface PartitionShare {
   readonly partition: number;
-  readonly messages: Message[];
+  readonly messages: Encodable[];
 }
 
 /** A batch taken from the hand: each topic's messages by partition. */
@@ -146,10 +152,15 @@ export class BatchDelivery {
 }
 
 /** A new encoder's first buffer: about what the share's records take, the first's value as the measure. */
-function firstBytes(messages: readonly Message[]): number {
-  const value = messages[0]?.value;
-  const valueBytes = value === null || value === undefined ? 0 : Buffer.byteLength(value);
+function firstBytes(messages: readonly Encodable[]): number {
+  const valueBytes = messages.length === 0 ? 0 : valueLength(messages[0] as Encodable);
   return Math.min(FIRST_ENCODER_BYTES, messages.length * (valueBytes + RECORD_OVERHEAD_BYTES));
+}
+
+function valueLength(record: Encodable): number {
+  if (record instanceof LineRecord) return record.valueEnd - record.valueStart;
+  const { value } = record;
+  return value === null || value === undefined ? 0 : Buffer.byteLength(value);
 }
 
 /** The encoders a batch used that the next one may take: the small ones, and large ones up to a bound. */

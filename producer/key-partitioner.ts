@@ -15,7 +15,30 @@ const M = 0x5bd1e995;
 export function murmur2(key: string | Buffer): number {
   if (typeof key === 'string' && isAscii(key)) return murmur2Bytes(key.length, (i) => key.charCodeAt(i));
   const bytes = typeof key === 'string' ? Buffer.from(key) : key;
-  return murmur2Bytes(bytes.length, (i) => bytes[i] as number);
+  return murmur2Range(bytes, 0, bytes.length);
+}
+
+/** murmur2 over `bytes[start, end)`, read in place: the producer's keys are ranges of a line. */
+export function murmur2Range(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  let h = SEED ^ length;
+  const whole = start + (length & ~3);
+  for (let i = start; i < whole; i += 4) {
+    let k =
+      (bytes[i] as number) |
+      ((bytes[i + 1] as number) << 8) |
+      ((bytes[i + 2] as number) << 16) |
+      ((bytes[i + 3] as number) << 24);
+    k = Math.imul(k, M);
+    k ^= k >>> 24;
+    k = Math.imul(k, M);
+    h = Math.imul(h, M) ^ k;
+  }
+  const tail = length & 3;
+  if (tail === 3) h ^= (bytes[whole + 2] as number) << 16;
+  if (tail >= 2) h ^= (bytes[whole + 1] as number) << 8;
+  if (tail >= 1) h = Math.imul(h ^ (bytes[whole] as number), M);
+  return finish(h);
 }
 
 /** A string whose UTF-8 bytes are its character codes, so it need not be encoded to be hashed. */
@@ -39,6 +62,11 @@ function murmur2Bytes(length: number, byteAt: (index: number) => number): number
   if (tail === 3) h ^= byteAt(whole + 2) << 16;
   if (tail >= 2) h ^= byteAt(whole + 1) << 8;
   if (tail >= 1) h = Math.imul(h ^ byteAt(whole), M);
+  return finish(h);
+}
+
+function finish(hash: number): number {
+  let h = hash;
   h ^= h >>> 13;
   h = Math.imul(h, M);
   h ^= h >>> 15;
@@ -48,6 +76,11 @@ function murmur2Bytes(length: number, byteAt: (index: number) => number): number
 /** The partition, of `partitions`, that a message with this key goes to. */
 export function partitionOfKey(key: string | Buffer, partitions: number): number {
   return (murmur2(key) & 0x7fffffff) % partitions;
+}
+
+/** The partition, of `partitions`, that a key of the bytes `bytes[start, end)` goes to. */
+export function partitionOfRange(bytes: Uint8Array, start: number, end: number, partitions: number): number {
+  return (murmur2Range(bytes, start, end) & 0x7fffffff) % partitions;
 }
 
 /**

@@ -7,14 +7,15 @@
 // and the send still resolves. A request for one partition has one broker, so a retry always goes to
 // that partition's current leader.
 import type { Message } from 'kafkajs';
-import { partitionOfKey } from './key-partitioner.ts';
+import type { Encodable, LineRecord } from '../kafka/index.ts';
+import { partitionOfKey, partitionOfRange } from './key-partitioner.ts';
 
 export class PartitionBatches {
   readonly topic: string;
   private readonly partitions: number;
   /** Per partition: every line of the stream up to this one is in it already (see resume-point.ts). */
   private readonly delivered: readonly number[];
-  private lists: Message[][];
+  private lists: Encodable[][];
   private count = 0;
 
   constructor(topic: string, partitions: number, delivered: readonly number[] = []) {
@@ -35,17 +36,24 @@ export class PartitionBatches {
     return lineNumber > (this.delivered[partition] ?? 0);
   }
 
-  /** Adds a routed message to its partition's list. */
-  add(message: Message): void {
-    (this.lists[message.partition as number] as Message[]).push(message);
+  /** As route, for a line: its key is hashed where it lies. */
+  routeLine(line: LineRecord): boolean {
+    const partition = partitionOfRange(line.keyBytes, line.keyStart, line.keyEnd, this.partitions);
+    line.partition = partition;
+    return line.lineNumber > (this.delivered[partition] ?? 0);
+  }
+
+  /** Adds a routed message or line to its partition's list. */
+  add(record: Encodable): void {
+    (this.lists[record.partition as number] as Encodable[]).push(record);
     this.count++;
   }
 
   /** Hands over the messages gathered so far, one entry per partition that has any, and starts afresh. */
-  take(): { partition: number; messages: Message[] }[] {
+  take(): { partition: number; messages: Encodable[] }[] {
     const taken = [];
     for (let partition = 0; partition < this.lists.length; partition++) {
-      const messages = this.lists[partition] as Message[];
+      const messages = this.lists[partition] as Encodable[];
       if (messages.length > 0) taken.push({ partition, messages });
     }
     this.lists = this.emptyLists();
@@ -53,7 +61,7 @@ export class PartitionBatches {
     return taken;
   }
 
-  private emptyLists(): Message[][] {
+  private emptyLists(): Encodable[][] {
     return Array.from({ length: this.partitions }, () => []);
   }
 }

@@ -1,6 +1,6 @@
 // The batch answer, straight from the file: web requests per device and the totals. It shares the
 // parser and validity rule with the stream side and nothing else, so a consumer bug cannot hide here.
-import { Field, type FlowInput, FlowScanner, isWebRequest } from '../flow/index.ts';
+import { Field, FlowBytes, type FlowInput, FlowScanner, isWebRequest } from '../flow/index.ts';
 import type { DeviceCounts } from './device-counts.ts';
 
 export interface BatchCounts {
@@ -23,6 +23,14 @@ export async function countFromInput(input: FlowInput, devices: DeviceCounts): P
     lines: 0,
   };
   const scanner = new FlowScanner({
+    // A plain ASCII line, decided from its bytes: its DstDevice's bytes are its text.
+    plainFlow: (bytes, _start, _end, _lineNumber, kind, view) => {
+      counts.flows++;
+      if (kind === FlowBytes.webRequest) {
+        counts.webRequests++;
+        devices.add(bytes.toString('latin1', view.deviceStart, view.deviceEnd), 1);
+      }
+    },
     flow: (fields) => {
       counts.flows++;
       if (isWebRequest(fields)) {

@@ -15,8 +15,8 @@ function agrees(bytes: Buffer): number {
   if (reference.kind !== 'flow') return kind;
   expect(view.time).toBe(Math.min(Number(reference.fields[Field.Time]), Number.MAX_VALUE));
   expect(kind === FlowBytes.webRequest).toBe(isWebRequest(reference.fields));
-  if (kind === FlowBytes.webRequest)
-    expect(framed.toString('latin1', view.deviceStart, view.deviceEnd)).toBe(reference.fields[Field.DstDevice]);
+  // Every flow's DstDevice: the producer's key.
+  expect(framed.toString('latin1', view.deviceStart, view.deviceEnd)).toBe(reference.fields[Field.DstDevice]);
   return kind;
 }
 

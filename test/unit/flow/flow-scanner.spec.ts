@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FlowScanner } from '../../../flow/index.ts';
+import { Field, FlowBytes, FlowScanner, isWebRequest, parseFlowLine, readFlowBytes } from '../../../flow/index.ts';
+import { nearFlow, random } from '../../support/flow-values.ts';
 
 interface Seen {
   flows: number[];
@@ -65,5 +66,48 @@ describe('FlowScanner', () => {
   it('does not invent a line after a final newline', () => {
     const { scanner } = scan(`${FLOW}\n${FLOW}\n`, 5);
     expect(scanner.counts.lines).toBe(2);
+  });
+
+  it('with a plainFlow visitor, hands it the plain lines and every other line as before', () => {
+    // Plain, CRLF, quoted, non-ASCII, invalid, blank, header and lines near the flow shape.
+    const next = random(11);
+    const lines = [HEADER, FLOW, `${FLOW}\r`, FLOW.replace(',B,', ',"B",'), FLOW.replace(',B,', ',Bé,'), 'bad', ''];
+    for (let i = 0; i < 2000; i++) lines.push(nearFlow(next).toString('latin1').replace(/\n/g, ''));
+    const bytes = Buffer.from(lines.join('\n'), 'latin1');
+    const reference = scan(bytes, 64 * 1024).seen;
+    for (const chunkSize of [1, 3, 64, 1000, 64 * 1024]) {
+      const seen: Seen = { flows: [], invalid: [], skipped: [] };
+      const plain: number[] = [];
+      const scanner = new FlowScanner({
+        plainFlow: (chunk, start, end, n, kind, view) => {
+          const line = chunk.subarray(start, end);
+          const parsed = parseFlowLine(line);
+          // What it is handed is the line, and what the bytes say agrees with its fields.
+          expect(parsed.kind).toBe('flow');
+          const fields = parsed.kind === 'flow' ? parsed.fields : [];
+          expect(chunk.toString('latin1', view.deviceStart, view.deviceEnd)).toBe(fields[Field.DstDevice]);
+          expect(view.time).toBe(Number(fields[Field.Time]));
+          expect(kind === FlowBytes.webRequest).toBe(isWebRequest(fields));
+          plain.push(n);
+          seen.flows.push(n);
+        },
+        flow: (_fields, line, n) => {
+          // Only what the bytes leave undecided (quoted, non-ASCII, a long Time) is split.
+          expect(readFlowBytes(line, 0, line.length, { time: 0, deviceStart: 0, deviceEnd: 0 })).toBe(
+            FlowBytes.undecided,
+          );
+          seen.flows.push(n);
+        },
+        invalid: (line, n, reason, length) => seen.invalid.push({ line: n, reason, bytes: line.length, length }),
+        skipped: (n) => seen.skipped.push(n),
+      });
+      for (let i = 0; i < bytes.length; i += chunkSize) scanner.push(bytes.subarray(i, i + chunkSize));
+      scanner.end();
+      seen.flows.sort((a, b) => a - b);
+      expect(seen).toEqual(reference);
+      expect(plain).toContain(2);
+      expect(plain).toContain(3);
+      expect(plain.length).toBeGreaterThan(100);
+    }
   });
 });

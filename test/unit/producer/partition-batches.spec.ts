@@ -1,5 +1,6 @@
 import type { Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { LineHeaders, LineRecord } from '../../../kafka/index.ts';
 import { PartitionBatches } from '../../../producer/partition-batches.ts';
 
 const keys = Array.from({ length: 200 }, (_, i) => `Comp${i}`);
@@ -42,5 +43,35 @@ describe('sorting a batch by partition', () => {
         line > (delivered[partitionOf(key)] as number),
       );
     });
+  });
+
+  it('routes a line by the key bytes it points at, as a message with that key, and declines as route does', () => {
+    const headers = new LineHeaders(['a', 'b'], 'n', ['c', 'd']);
+    const delivered = [50, 0, 120, 199];
+    const byMessage = new PartitionBatches('t', 4, delivered);
+    const byLine = new PartitionBatches('t', 4, delivered);
+    for (const [index, key] of [...keys, 'Gerät-ü', '', 'abc'].entries()) {
+      // The key sits between other bytes, as DstDevice does in its line.
+      const bytes = Buffer.from(`1,2,${key},4`);
+      const start = 4;
+      const line = new LineRecord(
+        bytes,
+        0,
+        bytes.length,
+        bytes,
+        start,
+        start + Buffer.byteLength(key),
+        index + 1,
+        0,
+        headers,
+      );
+      const message: Message = { key, value: 'v' };
+      expect(byLine.routeLine(line), key).toBe(byMessage.route(message, index + 1));
+      expect(line.partition, key).toBe(message.partition);
+      byLine.add(line);
+    }
+    expect(
+      byLine.take().flatMap(({ partition, messages }) => messages.map((m) => m.partition === partition)),
+    ).not.toContain(false);
   });
 });
