@@ -140,6 +140,17 @@ export class GroupMember {
     refuseTopicsTooSmall({ deadLetters: { topic: dlq, limit }, source: this.options.topic, sourceId: '' });
     await this.deadLetters.connect(limit.bytes, deadLetterBounds(limit.bytes, this.options.topic, ''));
     this.releaseRecordBytes = keepRecordBytes(this.options.topic);
+    try {
+      await this.join();
+    } catch (error) {
+      // A start that fails keeps nothing: the topic's records are no longer held as bytes for it.
+      this.releaseRecordBytes();
+      throw error;
+    }
+  }
+
+  /** Joins the group and starts reading: everything of start that needs the records kept as bytes. */
+  private async join(): Promise<void> {
     await this.consumer.connect();
     this.running = true;
     const { GROUP_JOIN, CRASH } = this.consumer.events;
