@@ -1,10 +1,10 @@
 // `flowwatch consume`: runs one member of the group until stopped, or until caught up if asked.
-import type { Admin } from 'kafkajs';
 import type { Config } from '../config/index.ts';
 import { connectAdmin, createKafka, ensureTopicsPatiently, TopicSet } from '../kafka/index.ts';
 import { MetricsServer, type MetricsServerOptions } from '../metrics/index.ts';
-import { type Logger, onStopSignals, settlesWithin, streamEvents, waitUntil } from '../runtime/index.ts';
-import { connectRedis, createRedis, isCaughtUp, StateReader, stateProgress } from '../state/index.ts';
+import { type Logger, onStopSignals, settlesWithin, streamEvents } from '../runtime/index.ts';
+import { connectRedis, createRedis, StateReader } from '../state/index.ts';
+import { waitUntilCaughtUp } from './caught-up-watch.ts';
 import { ConsumerEvents } from './consumer-events.ts';
 import { createConsumerMetrics } from './consumer-metrics.ts';
 import { ConsumerStats } from './consumer-stats.ts';
@@ -27,7 +27,8 @@ export interface ConsumeCommandOptions {
   readonly metrics?: MetricsServerOptions;
 }
 
-const CAUGHT_UP_POLL_MS = 500;
+/** How often a member asked to exit when caught up looks at Redis (cheap: see caught-up-watch.ts). */
+const CAUGHT_UP_POLL_MS = 100;
 const DISCONNECT_TIMEOUT_MS = 3000;
 const LEAVE_TIMEOUT_MS = 10_000;
 /** A member stops within this bound of SIGTERM, whatever the brokers do (docs/deployment.md promises it). */
@@ -80,7 +81,10 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
     await member.start();
     if (options.statusIntervalMs > 0) board.start();
     const caughtUp = options.exitWhenCaughtUp
-      ? waitUntilCaughtUp(admin, state, new TopicSet(config.topic), stop.signal)
+      ? waitUntilCaughtUp(admin, state, new TopicSet(config.topic).names, {
+          intervalMs: CAUGHT_UP_POLL_MS,
+          signal: stop.signal,
+        })
       : new Promise<void>(() => {});
     await Promise.race([caughtUp, stop.stopped(), member.failed()]);
     if (!stop.signal.aborted && options.exitWhenCaughtUp) {
@@ -114,17 +118,4 @@ export async function runConsume(config: Config, log: Logger, options: ConsumeCo
     events.emit(ConsumerEvents.STOPPED, summary);
     eventStream?.close();
   }
-}
-
-/** Resolves once every partition is applied to its end (a broker or Redis away meanwhile: asked again later). */
-async function waitUntilCaughtUp(
-  admin: Admin,
-  state: StateReader,
-  topics: TopicSet,
-  signal: AbortSignal,
-): Promise<void> {
-  await waitUntil(async () => isCaughtUp(await stateProgress(admin, state, topics.names)), {
-    intervalMs: CAUGHT_UP_POLL_MS,
-    signal,
-  });
 }

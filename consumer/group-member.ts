@@ -10,6 +10,7 @@ import { BatchApplier } from './batch-applier.ts';
 import { batchFailure } from './batch-failure.ts';
 import { type ConsumerInstrumentation, consumerInstrumentation } from './consumer-events.ts';
 import { DeadLetterSender } from './dead-letter-sender.ts';
+import { groupTiming } from './group-timing.ts';
 import { PartitionFencing } from './partition-fencing.ts';
 import { PartitionStart } from './partition-start.ts';
 import { RetainedOffsets } from './retained-offsets.ts';
@@ -66,11 +67,12 @@ export class GroupMember {
     this.fencing = new PartitionFencing(state, this.events, log, { keepGoing: () => this.running }, (error) =>
       this.fail(error),
     );
+    const timing = groupTiming(options.sessionTimeoutMs);
     this.consumer = kafka.consumer({
       groupId: options.group,
       sessionTimeout: options.sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 6)),
-      rebalanceTimeout: Math.max(options.sessionTimeoutMs * 2, 10_000),
+      heartbeatInterval: timing.heartbeatIntervalMs,
+      rebalanceTimeout: timing.rebalanceTimeoutMs,
       allowAutoTopicCreation: false,
       // Fetches of a few MB: larger ones barely speed counting up but grow memory with them.
       maxBytesPerPartition: 1024 * 1024,
@@ -140,6 +142,17 @@ export class GroupMember {
     refuseTopicsTooSmall({ deadLetters: { topic: dlq, limit }, source: this.options.topic, sourceId: '' });
     await this.deadLetters.connect(limit.bytes, deadLetterBounds(limit.bytes, this.options.topic, ''));
     this.releaseRecordBytes = keepRecordBytes(this.options.topic);
+    try {
+      await this.join();
+    } catch (error) {
+      // A start that fails keeps nothing: the topic's records are no longer held as bytes for it.
+      this.releaseRecordBytes();
+      throw error;
+    }
+  }
+
+  /** Joins the group and starts reading: everything of start that needs the records kept as bytes. */
+  private async join(): Promise<void> {
     await this.consumer.connect();
     this.running = true;
     const { GROUP_JOIN, CRASH } = this.consumer.events;

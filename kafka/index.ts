@@ -23,6 +23,7 @@ export {
   DEFAULT_PARTITIONS,
   ensureTopics,
   ensureTopicsPatiently,
+  type PartitionEnd,
   partitionEnds,
   type TopicPartitions,
 } from './topics.ts';

@@ -24,7 +24,7 @@ export {
   ScriptCode,
 } from './script-replies.ts';
 export type { StateClient } from './state-client.ts';
-export { isCaughtUp, type PartitionProgress, stateProgress } from './state-progress.ts';
+export { isCaughtUp, type PartitionProgress, progressOf, stateProgress } from './state-progress.ts';
 export { hoursInOrder, type RankedDevice, StateReader, type StateTotals } from './state-reader.ts';
 export { resetState } from './state-reset.ts';
 export { formatProgress, formatRanking } from './state-tables.ts';
