@@ -1,10 +1,12 @@
 // The speed of kafkajs as patched by patches/kafkajs+2.2.4.patch, which kafkajs-codec.spec.ts cannot
 // see (it checks the bytes, which are the same either way): a send grouped and a record's headers
 // gathered with memory linear in their size, encoder buffers taken unzeroed from Node's shared pool,
-// and varints written with no buffer of their own. Without the patch each of these tests fails.
+// varints written with no buffer of their own, and a produce request of record batches flowwatch
+// encoded written once, into the buffer sent. Without the patch each of these tests fails.
 import { createRequire } from 'node:module';
 import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RecordBatchEncoder } from '../../../kafka/record-batch-encoder.ts';
 
 interface Encoder {
   writeVarInt(value: number): Encoder;
@@ -35,6 +37,12 @@ const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPer
   messages: { key: string }[];
   partitioner: () => number;
 }) => Record<string, { key: string }[]>;
+const produceRequest = require('kafkajs/src/protocol/requests/produce/v7/request.js') as (options: object) => object;
+const frameRequest = require('kafkajs/src/protocol/request.js') as (options: {
+  correlationId: number;
+  clientId: string;
+  request: object;
+}) => Promise<{ buffer: Buffer }>;
 
 /**
  * The most a call may allocate. The linear work needs about 1 MB; a collection during the call also
@@ -110,5 +118,31 @@ describe('kafkajs as patched for speed', () => {
     for (let value = 0; value < 1000; value++) encoder.writeVarInt(value * 997).writeUVarInt(value * 7919);
     expect(made).not.toHaveBeenCalled();
     expect(encoder.buffer.length).toBeGreaterThan(2000);
+  });
+
+  it('writes a produce request of encoded record batches into the buffer it sends, copying each batch once', async () => {
+    const encoders = [0, 1, 2].map((partition) => {
+      const encoder = new RecordBatchEncoder();
+      for (let line = 0; line < 2000 * (partition + 1); line++) {
+        encoder.add({ key: `k${line}`, value: `a flow of line ${line}`, headers: { line: String(line) } }, 2 ** 30);
+      }
+      return encoder;
+    });
+    const batches = encoders.map((encoder, partition) => ({
+      partition,
+      firstSequence: 0,
+      messages: [{ value: null, encodedRecordBatch: encoder }],
+    }));
+    const batchBytes = encoders.reduce((sum, encoder) => sum + encoder.size, 0);
+    const request = produceRequest({ acks: -1, timeout: 30_000, topicData: [{ topic: 't', partitions: batches }] });
+    const allocated = vi.spyOn(Buffer, 'allocUnsafe');
+    const copied = vi.spyOn(Buffer.prototype, 'copy');
+    const framed = await frameRequest({ correlationId: 1, clientId: 'flowwatch', request });
+    const sum = (values: unknown[]) => values.reduce((total: number, value) => total + Number(value), 0);
+    expect(framed.buffer.length).toBeGreaterThan(batchBytes);
+    // Unpatched, each batch is copied into its partition's encoder, its topic's, the request's and
+    // the framing's, each grown by doubling: several times the bytes, allocated and copied.
+    expect(sum(allocated.mock.calls.map(([size]) => size))).toBeLessThan(framed.buffer.length * 1.1);
+    expect(sum(copied.mock.results.map(({ value }) => value))).toBeLessThan(batchBytes * 1.1);
   });
 });
