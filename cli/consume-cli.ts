@@ -1,6 +1,6 @@
 // `flowwatch consume`.
 import type { Command } from 'commander';
-import { DEFAULT_MAX_EVENT_TIME_SECONDS, runConsume } from '../consumer/index.ts';
+import { DEFAULT_MAX_EVENT_TIME_SECONDS } from '../consumer/batch-tally.ts';
 import { ExitCode } from '../runtime/index.ts';
 import { DEFAULT_LATENESS_SECONDS } from '../state/index.ts';
 import type { CommandOutcome } from './command-outcome.ts';
@@ -67,6 +67,8 @@ export function addConsumeCommand(program: Command, outcome: CommandOutcome): vo
   withMetricsOptions(command).action(
     outcome.action(async (flags: ConsumeFlags) => {
       const { config, log } = commandSetup(program);
+      // Loaded only when this command runs (see main.ts).
+      const { runConsume } = await import('../consumer/index.ts');
       await runConsume(config, log, {
         exitWhenCaughtUp: flags.exitWhenCaughtUp === true,
         acceptPartial: flags.acceptPartial === true,

@@ -3,7 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
 import type { Config } from '../config/index.ts';
-import { DEFAULT_METRICS_HOST, type MetricsServerOptions } from '../metrics/index.ts';
+import type { MetricsServerOptions } from '../metrics/index.ts';
+import { DEFAULT_METRICS_HOST } from '../metrics/metrics-host.ts';
 import type { Pace } from '../producer/index.ts';
 import { decimal, nonEmpty, port } from './option-values.ts';
 
