@@ -1,5 +1,6 @@
 // `flowwatch consume`.
 import type { Command } from 'commander';
+// The inner file: the consumer's face loads the whole consumer, which the action loads only when it runs.
 import { DEFAULT_MAX_EVENT_TIME_SECONDS } from '../consumer/batch-tally.ts';
 import { ExitCode } from '../runtime/index.ts';
 import { DEFAULT_LATENESS_SECONDS } from '../state/index.ts';

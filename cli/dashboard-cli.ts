@@ -1,5 +1,6 @@
 // `flowwatch dashboard`.
 import type { Command } from 'commander';
+// The inner files: the dashboard's face loads its server, which the action loads only when it runs.
 import { MAX_EVENT_STREAMS } from '../dashboard/page-limits.ts';
 import { HOURS_SHOWN } from '../dashboard/snapshot-reader.ts';
 import { ExitCode } from '../runtime/index.ts';
