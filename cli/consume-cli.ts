@@ -1,6 +1,7 @@
 // `flowwatch consume`.
 import type { Command } from 'commander';
-import { DEFAULT_MAX_EVENT_TIME_SECONDS, runConsume } from '../consumer/index.ts';
+// The inner file: the consumer's face loads the whole consumer, which the action loads only when it runs.
+import { DEFAULT_MAX_EVENT_TIME_SECONDS } from '../consumer/batch-tally.ts';
 import { ExitCode } from '../runtime/index.ts';
 import { DEFAULT_LATENESS_SECONDS } from '../state/index.ts';
 import type { CommandOutcome } from './command-outcome.ts';
@@ -67,6 +68,8 @@ export function addConsumeCommand(program: Command, outcome: CommandOutcome): vo
   withMetricsOptions(command).action(
     outcome.action(async (flags: ConsumeFlags) => {
       const { config, log } = commandSetup(program);
+      // Loaded only when this command runs (see main.ts).
+      const { runConsume } = await import('../consumer/index.ts');
       await runConsume(config, log, {
         exitWhenCaughtUp: flags.exitWhenCaughtUp === true,
         acceptPartial: flags.acceptPartial === true,

@@ -1,6 +1,8 @@
 // `flowwatch dashboard`.
 import type { Command } from 'commander';
-import { HOURS_SHOWN, MAX_EVENT_STREAMS, runDashboard } from '../dashboard/index.ts';
+// The inner files: the dashboard's face loads its server, which the action loads only when it runs.
+import { MAX_EVENT_STREAMS } from '../dashboard/page-limits.ts';
+import { HOURS_SHOWN } from '../dashboard/snapshot-reader.ts';
 import { ExitCode } from '../runtime/index.ts';
 import type { CommandOutcome } from './command-outcome.ts';
 import { commandSetup, DEFAULT_DASHBOARD_PORT, DEFAULT_TOP, integer, milliseconds, port } from './options.ts';
@@ -35,6 +37,8 @@ export function addDashboardCommand(program: Command, outcome: CommandOutcome): 
       outcome.action(
         async (flags: { host: string; port: number; top: number; minCount: number; intervalMs: number }) => {
           const { config, log } = commandSetup(program);
+          // Loaded only when this command runs (see main.ts).
+          const { runDashboard } = await import('../dashboard/index.ts');
           await runDashboard(config, log, flags);
           return ExitCode.DONE;
         },

@@ -3,7 +3,9 @@
 import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
 import type { Config } from '../config/index.ts';
-import { DEFAULT_METRICS_HOST, type MetricsServerOptions } from '../metrics/index.ts';
+import type { MetricsServerOptions } from '../metrics/index.ts';
+// The inner file: the metrics' face loads prom-client, which only the commands that serve metrics need.
+import { DEFAULT_METRICS_HOST } from '../metrics/metrics-host.ts';
 import type { Pace } from '../producer/index.ts';
 import { decimal, nonEmpty, port } from './option-values.ts';
 

@@ -1,6 +1,5 @@
 // `flowwatch verify [FILE]`.
 import type { Command } from 'commander';
-import { runVerify } from '../verify/index.ts';
 import type { CommandOutcome } from './command-outcome.ts';
 import { commandSetup, integer, SAMPLE_FILE } from './options.ts';
 
@@ -25,6 +24,8 @@ export function addVerifyCommand(program: Command, outcome: CommandOutcome): voi
     .action(
       outcome.action(async (file: string, flags: { partial?: boolean; minCount: number; json?: boolean }) => {
         const { config, log } = commandSetup(program);
+        // Loaded only when this command runs (see main.ts).
+        const { runVerify } = await import('../verify/index.ts');
         return runVerify(config, log, {
           file,
           partial: flags.partial === true,

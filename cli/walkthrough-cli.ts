@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DEFAULT_PARTITIONS } from '../kafka/index.ts';
 import { createLogger } from '../runtime/index.ts';
-import { RunLogs, runWalkthrough } from '../walkthrough/index.ts';
 import type { CommandOutcome } from './command-outcome.ts';
 import {
   configFrom,
@@ -72,6 +71,8 @@ export function addWalkthroughCommand(program: Command, outcome: CommandOutcome)
     .action(
       outcome.action(async (file: string, flags: WalkthroughFlags) => {
         const config = configFrom(program);
+        // Loaded only when this command runs (see main.ts).
+        const { RunLogs, runWalkthrough } = await import('../walkthrough/index.ts');
         // Its own log and its processes' go to files: the terminal shows the walkthrough's sentences only.
         const logs = RunLogs.open(config.runDir ?? DEFAULT_RUN_DIRECTORY, config.topic);
         const log = createLogger(config.logLevel, logs.destination('walkthrough'));

@@ -10,6 +10,7 @@ import { METRICS_PATH, serveMetrics } from '../metrics/index.ts';
 import type { Logger } from '../runtime/index.ts';
 import { createDashboardMetrics } from './dashboard-metrics.ts';
 import { loadPageAssets, type PageAsset } from './page-assets.ts';
+import { MAX_EVENT_STREAMS } from './page-limits.ts';
 import type { Snapshot } from './snapshot.ts';
 import { SnapshotReader } from './snapshot-reader.ts';
 
@@ -40,12 +41,6 @@ const SECURITY_HEADERS = {
 
 /** A page that stops reading its events is dropped past this much unsent data, not buffered for ever. */
 const MAX_UNSENT_BYTES = 1 << 20;
-
-/**
- * Event streams open at once; one more is refused (503) until one closes. Each costs a socket and a
- * write of every snapshot, so a loop opening streams cannot exhaust the process.
- */
-export const MAX_EVENT_STREAMS = 64;
 
 export class DashboardServer {
   private readonly options: DashboardOptions;

@@ -1,7 +1,7 @@
 // Prometheus metrics: a registry per process, its scraped counters and gauges, served over HTTP.
+export { DEFAULT_METRICS_HOST } from './metrics-host.ts';
 export {
   createMetricsRegistry,
-  DEFAULT_METRICS_HOST,
   METRICS_PATH,
   MetricsServer,
   type MetricsServerOptions,

@@ -8,9 +8,6 @@ import type { Logger } from '../runtime/index.ts';
 
 export const METRICS_PATH = '/metrics';
 
-/** Where `--metrics-port` listens unless `--metrics-host` says otherwise: this machine only. */
-export const DEFAULT_METRICS_HOST = '127.0.0.1';
-
 /**
  * prom-client's default metrics include three gauges named `_total`, a suffix Prometheus' naming rules
  * (and `promtool check metrics`) keep for counters; each is only the sum over its labelled twin

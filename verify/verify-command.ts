@@ -13,6 +13,7 @@ import {
   formatProgress,
   isCaughtUp,
   type PartitionProgress,
+  type RedisClient,
   StateReader,
   stateProgress,
   writeCheck,
@@ -62,14 +63,16 @@ export async function runVerify(config: Config, log: Logger, options: VerifyOpti
 
 export async function verify(config: Config, log: Logger, options: VerifyOptions): Promise<VerifyReport> {
   const input = await openFlowInput(options.file);
-  const redis = await connectRedis(createRedis(config), config);
   const place = spillFolder();
   const batchDevices = new DeviceCounts('sum', () => place.files('batch', 0));
   let streamDevices: DeviceCounts | undefined;
-  // The file is counted while Kafka and Redis are asked how far the state has got.
+  let redis: RedisClient | undefined;
+  // The file is counted from the start, while Redis is connected to and Kafka and Redis are asked how
+  // far the state has got.
   const counting = countFromInput(input, batchDevices);
   counting.catch(() => undefined);
   try {
+    redis = await connectRedis(createRedis(config), config);
     const state = new StateReader(redis, config.keyPrefix);
     const progress = await readProgress(config, log, state);
     const complete = isCaughtUp(progress);
@@ -125,7 +128,7 @@ export async function verify(config: Config, log: Logger, options: VerifyOptions
   } finally {
     batchDevices.close();
     streamDevices?.close();
-    redis.disconnect();
+    redis?.disconnect();
     place.remove();
   }
 }
