@@ -25,5 +25,5 @@ COPY --from=dependencies /app/node_modules ./node_modules
 # Every source folder, the bundled sample and package.json (.dockerignore keeps out the rest).
 COPY . .
 USER node
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/flowwatch.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-old-space-size=128", "--max-semi-space-size=8", "--initial-old-space-size=64", "bin/flowwatch.js"]
 CMD ["--help"]

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-old-space-size=128 --max-semi-space-size=8
+#!/usr/bin/env -S node --max-old-space-size=128 --max-semi-space-size=8 --initial-old-space-size=64
 // Entry point of the `flowwatch` command (Node 24 runs the TypeScript sources directly).
 import module from 'node:module';
 
