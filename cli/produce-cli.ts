@@ -1,6 +1,8 @@
 // `flowwatch produce [FILE|-]`.
 import type { Command } from 'commander';
 import { DEFAULT_PARTITIONS } from '../kafka/index.ts';
+// The inner file: the producer's face loads the producer, which the action loads only when it runs.
+import { DEFAULT_BATCH_SIZE, DEFAULT_LINGER_MS } from '../producer/produce-defaults.ts';
 import { ExitCode } from '../runtime/index.ts';
 import type { CommandOutcome } from './command-outcome.ts';
 import {
@@ -16,14 +18,6 @@ import {
   withMetricsOptions,
   withPaceOptions,
 } from './options.ts';
-
-/**
- * The producer's own defaults (DEFAULT_BATCH_SIZE, DEFAULT_LINGER_MS in producer/), repeated here so
- * that the command line does not load the producer to print its help or to run another command; a
- * unit test checks they agree.
- */
-export const CLI_BATCH_SIZE = 8000;
-export const CLI_LINGER_MS = 100;
 
 interface ProduceFlags extends PaceFlags, MetricsFlags {
   readonly source?: string;
@@ -60,13 +54,13 @@ export function addProduceCommand(program: Command, outcome: CommandOutcome): vo
       '--batch-size <n>',
       'messages per batch (sent per partition, in requests the topic accepts)',
       integer(1),
-      CLI_BATCH_SIZE,
+      DEFAULT_BATCH_SIZE,
     )
     .option(
       '--linger-ms <ms>',
       'how long a batch not yet full waits for more input before it is sent (a slow input is published as it comes)',
       milliseconds(0),
-      CLI_LINGER_MS,
+      DEFAULT_LINGER_MS,
     )
     .option('--json', 'print the summary as one JSON object')
     .option('--no-progress', 'no live progress line, even on a terminal');

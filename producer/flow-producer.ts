@@ -12,6 +12,7 @@ import { BatchLinger } from './batch-linger.ts';
 import { waitForInput } from './input-wait.ts';
 import { keyPartitioner } from './key-partitioner.ts';
 import type { Pace } from './pacer.ts';
+import { DEFAULT_LINGER_MS } from './produce-defaults.ts';
 import type { ProduceSummary } from './produce-summary.ts';
 import { type ProducerInstrumentation, producerInstrumentation } from './producer-events.ts';
 
@@ -40,9 +41,6 @@ export interface ProduceOptions {
   readonly pace?: Pace;
   readonly signal?: AbortSignal;
 }
-
-/** How long a batch not yet full waits for more input by default. */
-export const DEFAULT_LINGER_MS = 100;
 
 export class FlowProducer {
   /** What the producer does, as it happens: batches delivered. */

@@ -28,6 +28,7 @@ import {
 import { STOP_DELIVERY_MS } from './batch-delivery.ts';
 import { FlowProducer } from './flow-producer.ts';
 import type { Pace } from './pacer.ts';
+import { DEFAULT_BATCH_SIZE } from './produce-defaults.ts';
 import { ProduceProgress } from './produce-progress.ts';
 import { formatSummary, type ProduceSummary, startingSummary } from './produce-summary.ts';
 import { ProducerEvents, type ProducerResumed } from './producer-events.ts';
@@ -52,7 +53,6 @@ export interface ProduceCommandOptions {
   readonly metrics?: MetricsServerOptions;
 }
 
-export const DEFAULT_BATCH_SIZE = 8000;
 const DISCONNECT_TIMEOUT_MS = 3000;
 
 /**

@@ -4,8 +4,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CLI_BATCH_SIZE, CLI_LINGER_MS } from '../../../cli/produce-cli.ts';
-import { DEFAULT_BATCH_SIZE, DEFAULT_LINGER_MS } from '../../../producer/index.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -43,10 +41,5 @@ describe('loading the command line', () => {
     expect(implementations).toEqual([]);
     const packages = loaded.filter((file) => /node_modules\/(prom-client|log-update|cli-progress)\//.test(file));
     expect(packages).toEqual([]);
-  });
-
-  it("shows the producer's own defaults in produce's options", () => {
-    expect(CLI_BATCH_SIZE).toBe(DEFAULT_BATCH_SIZE);
-    expect(CLI_LINGER_MS).toBe(DEFAULT_LINGER_MS);
   });
 });
