@@ -33,7 +33,8 @@ export function benchmarksReport(results: readonly BenchResults[]): string {
   lines.push(
     '',
     'Reproduce: `npm run bench` (1M lines three times, 10M lines once); for three brokers, with',
-    '`KAFKA_BROKERS` set to the cluster of `KAFKA_NODES=3 npm run infra:up`, `--out bench/three-brokers`.',
+    '`KAFKA_BROKERS` set to the cluster of `KAFKA_NODES=3 npm run infra:up`,',
+    '`npm run bench -- --lines 1000000 --runs 3 --out bench/three-brokers`.',
     '',
   );
   return lines.join('\n');
