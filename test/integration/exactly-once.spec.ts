@@ -38,6 +38,12 @@ const ZOMBIE_PACE = 10_000;
 
 /** A file big enough that one member needs several seconds for it. */
 const BIG_FILE_FLOWS = 400_000;
+
+/**
+ * Flows a second for a test that acts on the state while flows are still arriving (about 10 s for
+ * the big file): a member counts the whole file, already in its topic, in well under a second.
+ */
+const ARRIVING_PACE = 40_000;
 let bigFile: string;
 
 beforeAll(() => {
@@ -241,11 +247,13 @@ describe('exactly once', () => {
   });
 
   it('applies nothing while Redis is away and ends exact once it is back', async () => {
-    const names = await namedOverBigFile('outage');
+    const names = named('outage');
     const own = await OwnRedis.start();
     const ownClient = new Redis(own.url, { maxRetriesPerRequest: 1 });
     ownClient.on('error', () => {});
     const env = { REDIS_URL: own.url };
+    // Flows still arrive when Redis goes away, so the member has batches to be refused.
+    const producing = produce(names, bigFile, ['--rate', String(ARRIVING_PACE)]);
     try {
       const member = startConsumer(names, [], env);
       await waitFor(async () => (await flowsCounted(names.prefix, ownClient)) > 50_000, {
@@ -274,16 +282,20 @@ describe('exactly once', () => {
       });
       member.child.kill('SIGTERM');
       expect((await member.done).code).toBe(0);
+      await producing;
       await consumeToEnd(names, env);
       await expectStateEqualsFile(ownClient, names.prefix, bigFile);
     } finally {
+      await producing.catch(() => undefined);
       ownClient.disconnect();
       await own.stop();
     }
   });
 
   it('rebuilds from the start of the topic when the state is wiped mid-stream', async () => {
-    const names = await namedOverBigFile('wipe');
+    const names = named('wipe');
+    // Flows still arrive after the wipe: the member meets it with the next batch.
+    const producing = produce(names, bigFile, ['--rate', String(ARRIVING_PACE)]);
     const member = startConsumer(names);
     try {
       await waitFor(async () => (await flowsCounted(names.prefix)) > 100_000, { timeoutMs: 60_000, what: 'progress' });
@@ -293,8 +305,10 @@ describe('exactly once', () => {
         timeoutMs: 120_000,
         what: 'the rebuild',
       });
+      await producing;
     } finally {
       await stopAll([member]);
+      await producing.catch(() => undefined);
     }
     await consumeToEnd(names);
     await expectStateEqualsFile(redis, names.prefix, bigFile);
