@@ -5,6 +5,7 @@ import { FlowBytes, type FlowBytesKind, type FlowBytesView, readFlowBytes } from
 import { isHeaderLine, MAX_LINE_BYTES, parseFlowLine, parseFlowText } from './flow-line.ts';
 
 const LF = 0x0a;
+const CR = 0x0d;
 
 export interface FlowVisitor {
   /**
@@ -43,8 +44,8 @@ export class FlowScanner {
   /** Bytes of the current over-long line seen so far; 0 when not inside one. */
   private overlongBytes = 0;
   private readonly view: FlowBytesView = { time: 0, deviceStart: 0, deviceEnd: 0 };
-  /** The text of the chunk being scanned, once a line of it needed one (see textOf). */
-  private text: string | undefined;
+  /** The text of the chunk being scanned, once a line of it needed one; null when it is not ASCII (see textOf). */
+  private text: string | null | undefined;
 
   constructor(visitor: FlowVisitor, maxLineBytes = MAX_LINE_BYTES) {
     this.visitor = visitor;
@@ -72,8 +73,9 @@ export class FlowScanner {
    * of it is read as text, replaces a UTF-8 check and a decode per line (offsets are the same).
    */
   private textOf(chunk: Buffer): string | undefined {
-    if (this.text === undefined && isAscii(chunk)) this.text = chunk.toString('latin1');
-    return this.text;
+    // Decided once a chunk either way: a UTF-8 file's chunk is not checked again for every line.
+    if (this.text === undefined) this.text = isAscii(chunk) ? chunk.toString('latin1') : null;
+    return this.text ?? undefined;
   }
 
   private takeLine(chunk: Buffer, lineStart: number, lineEnd: number): void {
@@ -122,7 +124,10 @@ export class FlowScanner {
     }
     const line = bytes.subarray(start, end);
     const text = whole ? this.textOf(chunk) : undefined;
-    const result = text === undefined ? parseFlowLine(line) : parseFlowText(text.slice(start, end));
+    // parseFlowLine drops one CR from the bytes and parseFlowText one more from the text: the text of
+    // an ASCII chunk loses its first one here, so a line reads alike on every path (and as a value).
+    const textEnd = end > start && bytes[end - 1] === CR ? end - 1 : end;
+    const result = text === undefined ? parseFlowLine(line) : parseFlowText(text.slice(start, textEnd));
     if (result.kind === 'flow') {
       this.counts.flows++;
       this.visitor.flow(result.fields, line, lineNumber);

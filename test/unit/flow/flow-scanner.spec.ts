@@ -110,4 +110,43 @@ describe('FlowScanner', () => {
       expect(plain.length).toBeGreaterThan(100);
     }
   });
+
+  it('reads each line of an ASCII chunk as parseFlowLine reads the line alone, with or without plainFlow', () => {
+    // Whole lines in one ASCII chunk, the LANL case: up to two CRs dropped on every path.
+    const quoted = FLOW.replace(',B,', ',"B",');
+    const longTime = `${'9'.repeat(20)}${FLOW.slice(1)}`;
+    const lines = [
+      FLOW,
+      `${FLOW}\r`,
+      `${FLOW}\r\r`,
+      `${quoted}\r\r`,
+      `${longTime}\r\r`,
+      'bad\r\r',
+      '\r\r',
+      `${FLOW}\r\r\r`,
+    ];
+    const bytes = Buffer.from(lines.join('\n'));
+    const expected: Seen = { flows: [], invalid: [], skipped: [] };
+    lines.forEach((line, index) => {
+      const result = parseFlowLine(Buffer.from(line));
+      const n = index + 1;
+      if (result.kind === 'flow') expected.flows.push(n);
+      else if (result.kind === 'invalid')
+        expected.invalid.push({ line: n, reason: result.reason, bytes: line.length, length: line.length });
+      else expected.skipped.push(n);
+    });
+    expect(expected.flows).toEqual([1, 2, 3, 4, 5]);
+    expect(scan(bytes, 64 * 1024).seen).toEqual(expected);
+    const seen: Seen = { flows: [], invalid: [], skipped: [] };
+    const scanner = new FlowScanner({
+      plainFlow: (_chunk, _start, _end, n) => seen.flows.push(n),
+      flow: (_fields, _line, n) => seen.flows.push(n),
+      invalid: (line, n, reason, length) => seen.invalid.push({ line: n, reason, bytes: line.length, length }),
+      skipped: (n) => seen.skipped.push(n),
+    });
+    scanner.push(bytes);
+    scanner.end();
+    seen.flows.sort((a, b) => a - b);
+    expect(seen).toEqual(expected);
+  });
 });
