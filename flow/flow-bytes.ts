@@ -1,5 +1,6 @@
-// The validity rule read straight from a message value's bytes, for the consumer's hot path: a plain
-// ASCII flow is decided here without a string or an array; anything else is left to readFlowValue.
+// The validity rule read straight from bytes, for the hot paths (a message value in the consumer, a
+// file line in the producer's and verify's scanner): a plain ASCII flow is decided here without a
+// string or an array; anything else is left to readFlowValue / parseFlowLine.
 import { FIELD_COUNT, Field } from './flow.ts';
 
 /** What the bytes are: a flow (web request or not), or a case only readFlowValue decides exactly. */

@@ -1,4 +1,5 @@
-// The topic's message schema, written in one place: how a flow and a dead letter become Kafka messages.
+// The topic's message schema: how a flow and a dead letter become Kafka messages. The producer's hot
+// path writes flows through flow-record.ts instead, the same bytes (tested against flowMessage).
 import type { IHeaders, Message } from 'kafkajs';
 import { headerBytes } from '../kafka/index.ts';
 import { Field } from './flow.ts';

@@ -80,9 +80,10 @@ export class RecordBatchEncoder {
   }
 
   /**
-   * Appends `record` (a message, or a line written as its message would be) as the next record if the batch's records then take at most `budget` bytes
-   * (the header not counted); false, and nothing written, if they would not. The timestamp delta is
-   * 0: like kafkajs for messages without a timestamp, every record takes the batch's send time.
+   * Appends `record` (a message, or a line written as its message would be) as the next record if
+   * the batch's records then take at most `budget` bytes (the header not counted); false, and
+   * nothing written, if they would not. The timestamp delta is 0: like kafkajs for messages without
+   * a timestamp, every record takes the batch's send time.
    */
   add(record: Encodable, budget: number): boolean {
     return record instanceof LineRecord ? this.addLine(record, budget) : this.addMessage(record, budget);
