@@ -26,15 +26,19 @@ const program = new Command('bench')
   .option('--lines <list>', 'file sizes, comma-separated', '1000000,10000000')
   .option(
     '--runs <list>',
-    'runs per figure (the median is reported), per size in the order of --lines; one number for all',
-    '3,1',
+    'runs per figure (the median is reported), per size in the order of --lines, or one number for all (default: 3, and 1 for a file of 10M lines or more)',
   )
   .option('--out <dir>', 'where results.md and results.json go', fileURLToPath(new URL('.', import.meta.url)))
   .option('--report-only', 'write BENCHMARKS.md from the committed results.json files, measuring nothing')
   .parse();
-const options = program.opts<{ lines: string; runs: string; out: string; reportOnly?: boolean }>();
+const options = program.opts<{ lines: string; runs?: string; out: string; reportOnly?: boolean }>();
 const sizes = options.lines.split(',').map(Number);
-const runsList = options.runs.split(',').map(Number);
+/** A file this large is measured once unless --runs says otherwise: one run of every stage takes minutes. */
+const LONG_RUN_LINES = 10_000_000;
+const runsList =
+  options.runs === undefined
+    ? sizes.map((lines) => (lines >= LONG_RUN_LINES ? 1 : 3))
+    : options.runs.split(',').map(Number);
 /** Runs per figure at the size of index `k`: its own entry of --runs, or the last one given. */
 const runsAt = (k: number) => runsList[Math.min(k, runsList.length - 1)] as number;
 const badNumber = (value: number) => !Number.isSafeInteger(value) || value < 1;
