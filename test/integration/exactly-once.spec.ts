@@ -44,6 +44,32 @@ const BIG_FILE_FLOWS = 400_000;
  * the big file): a member counts the whole file, already in its topic, in well under a second.
  */
 const ARRIVING_PACE = 40_000;
+
+/**
+ * A member counting `names`' own topic while the big file arrives at ARRIVING_PACE: the topic is
+ * made first, and the file is produced only once the member holds its partitions, so however slowly
+ * the member starts, flows are still arriving while the test acts.
+ */
+async function countWhileArriving(
+  names: TestNames,
+  env: Record<string, string> = {},
+): Promise<{ member: RunningCli; producing: Promise<unknown> }> {
+  const admin = await connectAdmin(createKafka(config, createLogger('silent'), 'flowwatch-test-arriving'), config);
+  try {
+    await ensureTopics(admin, names.topic);
+  } finally {
+    await admin.disconnect();
+  }
+  const member = startConsumer(names, [], env);
+  await waitFor(() => member.eventsOf(ConsumerEvents.PARTITIONS_CLAIMED).length > 0, {
+    timeoutMs: 60_000,
+    what: 'the member to claim its partitions',
+  }).catch(explain([member]));
+  const producing = produce(names, bigFile, ['--rate', String(ARRIVING_PACE)]);
+  // Awaited by the test; a failure before then is not an unhandled rejection meanwhile.
+  producing.catch(() => undefined);
+  return { member, producing };
+}
 let bigFile: string;
 
 beforeAll(() => {
@@ -253,9 +279,8 @@ describe('exactly once', () => {
     ownClient.on('error', () => {});
     const env = { REDIS_URL: own.url };
     // Flows still arrive when Redis goes away, so the member has batches to be refused.
-    const producing = produce(names, bigFile, ['--rate', String(ARRIVING_PACE)]);
+    const { member, producing } = await countWhileArriving(names, env);
     try {
-      const member = startConsumer(names, [], env);
       await waitFor(async () => (await flowsCounted(names.prefix, ownClient)) > 50_000, {
         timeoutMs: 60_000,
         what: 'progress',
@@ -295,8 +320,7 @@ describe('exactly once', () => {
   it('rebuilds from the start of the topic when the state is wiped mid-stream', async () => {
     const names = named('wipe');
     // Flows still arrive after the wipe: the member meets it with the next batch.
-    const producing = produce(names, bigFile, ['--rate', String(ARRIVING_PACE)]);
-    const member = startConsumer(names);
+    const { member, producing } = await countWhileArriving(names);
     try {
       await waitFor(async () => (await flowsCounted(names.prefix)) > 100_000, { timeoutMs: 60_000, what: 'progress' });
       // All of the prefix's keys in one DEL: what a FLUSHALL or a Redis without persistence does to it.
