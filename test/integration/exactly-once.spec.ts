@@ -45,51 +45,45 @@ const BIG_FILE_FLOWS = 400_000;
  */
 const ARRIVING_PACE = 40_000;
 
-/**
- * A member counting `names`' own topic while the big file arrives at ARRIVING_PACE: the topic is
- * made first, and the file is produced only once the member holds its partitions, so however slowly
- * the member starts, flows are still arriving while the test acts.
- */
-async function countWhileArriving(
-  names: TestNames,
-  env: Record<string, string> = {},
-): Promise<{ member: RunningCli; producing: Promise<unknown> }> {
-  const admin = await connectAdmin(createKafka(config, createLogger('silent'), 'flowwatch-test-arriving'), config);
-  try {
-    await ensureTopics(admin, names.topic);
-  } finally {
-    await admin.disconnect();
-  }
-  const member = startConsumer(names, [], env);
-  await waitFor(() => member.eventsOf(ConsumerEvents.PARTITIONS_CLAIMED).length > 0, {
-    timeoutMs: 60_000,
-    what: 'the member to claim its partitions',
-  }).catch(explain([member]));
-  const producing = produce(names, bigFile, ['--rate', String(ARRIVING_PACE)]);
-  // Awaited by the test; a failure before then is not an unhandled rejection meanwhile.
-  producing.catch(() => undefined);
-  return { member, producing };
-}
 let bigFile: string;
 
 beforeAll(() => {
   bigFile = generatedFile(BIG_FILE_FLOWS, 11);
 });
 
-/** The big file's topic, produced once by the first test that asks for it. */
-let bigTopic: Promise<string> | undefined;
+/** `names`' own topic, made empty, so that a member can hold its partitions before any flow arrives. */
+async function makeTopic(names: TestNames): Promise<void> {
+  const admin = await connectAdmin(createKafka(config, createLogger('silent'), 'flowwatch-test-arriving'), config);
+  try {
+    await ensureTopics(admin, names.topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 /**
- * A run's own group and key prefix over the big file already in its topic. The tests that only read
- * that topic share it: what each counts lives under its own group and prefix.
+ * Once `member` holds its partitions, the big file starts arriving at ARRIVING_PACE: however slowly
+ * the member started, flows are still arriving while the test acts. The test awaits `producing`; a
+ * failure before then is not an unhandled rejection meanwhile.
  */
-async function namedOverBigFile(label: string): Promise<TestNames> {
-  bigTopic ??= (async () => {
-    const names = named('big');
-    await produce(names, bigFile);
-    return names.topic;
-  })();
-  return { ...named(label), topic: await bigTopic };
+async function arriveOnceClaimed(names: TestNames, member: RunningCli): Promise<{ producing: Promise<unknown> }> {
+  await waitFor(() => member.eventsOf(ConsumerEvents.PARTITIONS_CLAIMED).length > 0, {
+    timeoutMs: 60_000,
+    what: 'the member to claim its partitions',
+  }).catch(explain([member]));
+  const producing = produce(names, bigFile, ['--rate', String(ARRIVING_PACE)]);
+  producing.catch(() => undefined);
+  return { producing };
+}
+
+/** A member counting `names`' own topic while the big file arrives (see arriveOnceClaimed). */
+async function countWhileArriving(
+  names: TestNames,
+  env: Record<string, string> = {},
+): Promise<{ member: RunningCli; producing: Promise<unknown> }> {
+  await makeTopic(names);
+  const member = startConsumer(names, [], env);
+  return { member, ...(await arriveOnceClaimed(names, member)) };
 }
 
 afterAll(async () => {
@@ -108,28 +102,43 @@ async function stopAll(members: RunningCli[]): Promise<void> {
 
 describe('exactly once', () => {
   it('survives a member killed with SIGKILL at random points, restarted each time', async () => {
-    const names = await namedOverBigFile('kill');
+    const names = named('kill');
+    await makeTopic(names);
     const kills = 4;
     let previous = 0;
-    for (let round = 0; round < kills && previous < BIG_FILE_FLOWS; round++) {
-      const member = startConsumer(names);
-      // Kill at a random instant after the member has made some progress: mid-batch, mid-commit, anywhere.
-      await waitFor(async () => (await flowsCounted(names.prefix)) > previous, { timeoutMs: 60_000, what: 'progress' });
-      await sleep(Math.floor(Math.random() * 700));
-      member.child.kill('SIGKILL');
-      await member.done;
-      previous = await flowsCounted(names.prefix);
+    let producing: Promise<unknown> | undefined;
+    try {
+      for (let round = 0; round < kills && previous < BIG_FILE_FLOWS; round++) {
+        const member = startConsumer(names);
+        // The file arrives once the first member holds its partitions, so each kill lands mid-stream.
+        producing ??= (await arriveOnceClaimed(names, member)).producing;
+        // Kill at a random instant after the member has made some progress: mid-batch, mid-commit, anywhere.
+        await waitFor(async () => (await flowsCounted(names.prefix)) > previous, {
+          timeoutMs: 60_000,
+          what: 'progress',
+        });
+        await sleep(Math.floor(Math.random() * 700));
+        member.child.kill('SIGKILL');
+        await member.done;
+        previous = await flowsCounted(names.prefix);
+      }
+      await producing;
+    } finally {
+      await producing?.catch(() => undefined);
     }
     await consumeToEnd(names);
     await expectStateEqualsFile(redis, names.prefix, bigFile);
   });
 
   it('stays exact while a group of three changes: one starts late, one is killed, one leaves gracefully', async () => {
-    const names = await namedOverBigFile('group');
+    const names = named('group');
+    await makeTopic(names);
     const first = startConsumer(names);
     const second = startConsumer(names);
     let late: RunningCli | undefined;
+    let producing: Promise<unknown> | undefined;
     try {
+      producing = (await arriveOnceClaimed(names, first)).producing;
       await waitFor(async () => (await flowsCounted(names.prefix)) > 50_000, { timeoutMs: 60_000, what: 'progress' });
       late = startConsumer(names);
       await waitFor(async () => (await flowsCounted(names.prefix)) > 150_000, { timeoutMs: 60_000, what: 'progress' });
@@ -148,11 +157,13 @@ describe('exactly once', () => {
       });
       late.child.kill('SIGTERM');
       expect((await within(late.done, 60_000, 'the late member to leave')).code).toBe(0);
+      await producing;
     } catch (error) {
       const tails = [first, second, late].map((m) => m?.output().stderr.slice(-2000) ?? '').join('\n---\n');
       throw new Error(`${(error as Error).message}\n${tails}`);
     } finally {
       await stopAll(late === undefined ? [first, second] : [first, second, late]);
+      await producing?.catch(() => undefined);
     }
     await consumeToEnd(names);
     await expectStateEqualsFile(redis, names.prefix, bigFile);
