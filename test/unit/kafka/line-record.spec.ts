@@ -1,44 +1,18 @@
 // A line carried as a LineRecord is written as the very bytes kafkajs writes for the flow message it
 // stands for (flowMessage: key DstDevice, value the line without its CR, headers source, line,
 // source-id), whatever the header values, the line number's digits and the ranges' lengths.
-import { createRequire } from 'node:module';
 import type { Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { Field, flowHeaders, flowMessage, plainFlowRecord, splitFlowRecord } from '../../../flow/index.ts';
 import { type Encodable, LineRecord, RecordBatchEncoder } from '../../../kafka/index.ts';
 import { BATCH_HEADER_BYTES, type SealFields } from '../../../kafka/record-batch-encoder.ts';
-
-const require = createRequire(import.meta.url);
-const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (record: object) => unknown;
-const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
-  RecordBatch: (options: object) => Promise<{ buffer: Buffer }>;
-};
-const Long = require('kafkajs/src/utils/long.js') as { fromValue: (value: bigint) => unknown };
+import { encodedBatch, kafkajsBatch } from '../../support/sealed-batches.ts';
 
 const SEAL: SealFields = { producerId: 4711n, producerEpoch: 3, firstSequence: 7, transactional: false };
 const TIME = 1_765_000_000_000;
-const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
-function encoded(records: readonly Encodable[]): Buffer {
-  const encoder = new RecordBatchEncoder(64);
-  for (const record of records) expect(encoder.add(record, NO_LIMIT)).toBe(true);
-  return Buffer.from(encoder.seal(SEAL, TIME));
-}
-
-async function kafkajsBytes(messages: readonly Message[]): Promise<Buffer> {
-  const records = messages.map((message, i) => encodeRecord({ ...message, offsetDelta: i, timestampDelta: 0 }));
-  const batch = await RecordBatch({
-    records,
-    firstTimestamp: TIME,
-    maxTimestamp: TIME,
-    producerId: Long.fromValue(SEAL.producerId),
-    producerEpoch: SEAL.producerEpoch,
-    firstSequence: SEAL.firstSequence,
-    transactional: false,
-    lastOffsetDelta: records.length - 1,
-  });
-  return batch.buffer;
-}
+const encoded = (records: readonly Encodable[]) => encodedBatch(records, SEAL, TIME);
+const kafkajsBytes = (messages: readonly Message[]) => kafkajsBatch(messages, SEAL, TIME);
 
 const LINE = '118781,49,Comp300446,Comp785232,6,Port48559,80,10,35,13910,28490';
 const LINE_NUMBERS = [1, 9, 10, 99, 100, 12_345, 1_000_000, 2 ** 31, 2 ** 40, Number.MAX_SAFE_INTEGER];

@@ -6,12 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { flowMessage, rejectedLineMessage, rejectedMessage } from '../../../flow/index.ts';
 import { crc32c } from '../../../kafka/crc32c.ts';
 import { BATCH_HEADER_BYTES, RecordBatchEncoder, type SealFields } from '../../../kafka/record-batch-encoder.ts';
+import { encodedBatch, kafkajsBatch } from '../../support/sealed-batches.ts';
 
 const require = createRequire(import.meta.url);
-const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (record: object) => unknown;
-const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
-  RecordBatch: (options: object) => Promise<{ buffer: Buffer }>;
-};
 const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (decoder: unknown) => Promise<{
   firstSequence: number;
   producerId: string;
@@ -23,7 +20,6 @@ const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.j
 }>;
 const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => unknown;
 const kafkajsCrc32C = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (buffer: Buffer) => number;
-const Long = require('kafkajs/src/utils/long.js') as { fromValue: (value: bigint) => unknown };
 
 const SEAL: SealFields = { producerId: 4711n, producerEpoch: 3, firstSequence: 123_456, transactional: false };
 const TIME = 1_765_000_000_000;
@@ -52,27 +48,9 @@ const SHAPES: Message[] = [
   ),
 ];
 
-function encoded(messages: readonly Message[], seal: SealFields = SEAL): Buffer {
-  const encoder = new RecordBatchEncoder(64);
-  for (const message of messages) expect(encoder.add(message, NO_LIMIT)).toBe(true);
-  return Buffer.from(encoder.seal(seal, TIME));
-}
-
+const encoded = (messages: readonly Message[], seal: SealFields = SEAL) => encodedBatch(messages, seal, TIME);
 /** kafkajs' own bytes for these messages as one batch sent at TIME. */
-async function kafkajsBytes(messages: readonly Message[], seal: SealFields = SEAL): Promise<Buffer> {
-  const records = messages.map((message, i) => encodeRecord({ ...message, offsetDelta: i, timestampDelta: 0 }));
-  const batch = await RecordBatch({
-    records,
-    firstTimestamp: TIME,
-    maxTimestamp: TIME,
-    producerId: Long.fromValue(seal.producerId),
-    producerEpoch: seal.producerEpoch,
-    firstSequence: seal.firstSequence,
-    transactional: seal.transactional,
-    lastOffsetDelta: records.length - 1,
-  });
-  return batch.buffer;
-}
+const kafkajsBytes = (messages: readonly Message[], seal: SealFields = SEAL) => kafkajsBatch(messages, seal, TIME);
 
 function decoded(bytes: Buffer) {
   return decodeRecordBatch(new Decoder(bytes));
