@@ -11,9 +11,11 @@ import type { ICustomPartitioner } from 'kafkajs';
 const SEED = 0x9747b28c;
 const M = 0x5bd1e995;
 
-/** murmur2 as Kafka's Java client computes it, over the UTF-8 bytes of `key`. */
+/**
+ * murmur2 as Kafka's Java client computes it, over the UTF-8 bytes of `key`. Only dead letters and
+ * kafkajs' own sends take a key this way; the producer's flows hash their key where it lies.
+ */
 export function murmur2(key: string | Buffer): number {
-  if (typeof key === 'string' && isAscii(key)) return murmur2Bytes(key.length, (i) => key.charCodeAt(i));
   const bytes = typeof key === 'string' ? Buffer.from(key) : key;
   return murmur2Range(bytes, 0, bytes.length);
 }
@@ -34,39 +36,11 @@ export function murmur2Range(bytes: Uint8Array, start: number, end: number): num
     k = Math.imul(k, M);
     h = Math.imul(h, M) ^ k;
   }
+  // The last one to three bytes.
   const tail = length & 3;
   if (tail === 3) h ^= (bytes[whole + 2] as number) << 16;
   if (tail >= 2) h ^= (bytes[whole + 1] as number) << 8;
   if (tail >= 1) h = Math.imul(h ^ (bytes[whole] as number), M);
-  return finish(h);
-}
-
-/** A string whose UTF-8 bytes are its character codes, so it need not be encoded to be hashed. */
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
-function murmur2Bytes(length: number, byteAt: (index: number) => number): number {
-  let h = SEED ^ length;
-  const whole = length & ~3;
-  for (let i = 0; i < whole; i += 4) {
-    let k = byteAt(i) | (byteAt(i + 1) << 8) | (byteAt(i + 2) << 16) | (byteAt(i + 3) << 24);
-    k = Math.imul(k, M);
-    k ^= k >>> 24;
-    k = Math.imul(k, M);
-    h = Math.imul(h, M) ^ k;
-  }
-  // The last one to three bytes.
-  const tail = length & 3;
-  if (tail === 3) h ^= byteAt(whole + 2) << 16;
-  if (tail >= 2) h ^= byteAt(whole + 1) << 8;
-  if (tail >= 1) h = Math.imul(h ^ byteAt(whole), M);
-  return finish(h);
-}
-
-function finish(hash: number): number {
-  let h = hash;
   h ^= h >>> 13;
   h = Math.imul(h, M);
   h ^= h >>> 15;
