@@ -10,16 +10,11 @@ const HEADER_COUNT = 3;
 /** Below this many bytes a range is copied byte by byte: cheaper than a call into Buffer's copy. */
 const SHORT_COPY_BYTES = 64;
 
-/** Bytes of a zigzag varint of a small non-negative length (below 64: one byte). */
+/** `data` after its length as a zigzag varint, as Kafka lays out a header's name or value. */
 function lengthPrefixed(data: Buffer): Buffer {
-  const prefix: number[] = [];
-  let zigzag = data.length * 2;
-  while (zigzag >= 0x80) {
-    prefix.push((zigzag & 0x7f) | 0x80);
-    zigzag = Math.floor(zigzag / 0x80);
-  }
-  prefix.push(zigzag);
-  return Buffer.concat([Buffer.from(prefix), data]);
+  const field = Buffer.alloc(varintBytes(data.length) + data.length);
+  data.copy(field, writeVarint(field, 0, data.length));
+  return field;
 }
 
 /** A header's name or value as kafkajs writes it: a Buffer as it is, a string as its UTF-8 bytes. */
